@@ -1,0 +1,41 @@
+# Two entry points for a fresh machine (see README.md):
+#   make serve  - install sitegen into .venv, build the demo site and serve it on loopback
+#   make test   - install sitegen and its test tools, then run lint, types and every test
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install serve test lint demo-content clean
+
+$(BIN)/sitegen: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/sitegen
+
+serve: install
+	$(BIN)/sitegen serve --host $(HOST) --port $(PORT)
+
+tools/node_modules/vnu-jar/build/dist/vnu.jar: tools/package.json tools/package-lock.json
+	scripts/install-test-deps
+	npm ci --prefix tools --no-audit --no-fund
+	touch $@
+
+lint: install
+	$(BIN)/ruff check sitegen tests data benchmarks
+	$(BIN)/ruff format --check sitegen tests data benchmarks
+	$(BIN)/mypy
+
+test: install tools/node_modules/vnu-jar/build/dist/vnu.jar lint
+	$(BIN)/pytest
+
+# Regenerate content/facilities from the open data in data/sources (see data/README.md).
+demo-content: install
+	$(BIN)/python data/make_demo.py
+
+clean:
+	rm -rf $(VENV) tools/node_modules public .sitegen-serve

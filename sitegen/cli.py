@@ -1,0 +1,125 @@
+"""The ``sitegen`` command line: the only place that decides what a user sees."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import ContentError, Problem, SitegenError
+
+PROJECT = click.option(
+    "-C",
+    "--project",
+    "project_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The site project folder (holds content/).",
+)
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="sitegen")
+@click.option("-v", "--verbose", is_flag=True, help="Show debug logging.")
+def main(verbose: bool) -> None:
+    """Build a static, multilingual city facility map from YAML name cards and guides."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+@main.command()
+@PROJECT
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def check(project_dir: Path, strict: bool) -> None:
+    """Check all content and report every problem as path:line:col: message."""
+    from .build import check as run_check
+
+    try:
+        warnings = run_check(project_dir)
+    except ContentError as exc:
+        _print_problems(exc.problems)
+        click.echo(f"{len(exc.problems)} problem(s) found.", err=True)
+        sys.exit(1)
+    except SitegenError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    _print_problems(warnings)
+    if strict and warnings:
+        sys.exit(1)
+    click.echo("No problems found." if not warnings else f"{len(warnings)} warning(s).")
+
+
+@main.command()
+@PROJECT
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder [default: PROJECT/public].",
+)
+@click.option(
+    "--base-url",
+    default=None,
+    help="Public address of the site, e.g. https://example.org/map/ (overrides site.yaml).",
+)
+def build(project_dir: Path, out_dir: Path | None, base_url: str | None) -> None:
+    """Build the site into the output folder (atomically)."""
+    from .build import build as run_build
+
+    out = out_dir or project_dir / "public"
+    show_progress = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if show_progress:
+            click.echo(f"\rrendering {done}/{total} pages", err=True, nl=done >= total)
+
+    try:
+        result = run_build(project_dir, out, base_url, progress)
+    except ContentError as exc:
+        _print_problems(exc.problems)
+        click.echo(
+            f"{len(exc.problems)} problem(s) found; the previous output was left as it was.",
+            err=True,
+        )
+        sys.exit(1)
+    except SitegenError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    _print_problems(result.warnings)
+    stats = result.stats
+    click.echo(
+        f"Built {result.pages} pages ({result.files} files, {stats.written} written, "
+        f"{stats.unchanged} unchanged) in {result.seconds:.2f} s "
+        f"({result.pages / max(result.seconds, 1e-9):.0f} pages/s) into {out}"
+    )
+
+
+@main.command()
+@PROJECT
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(project_dir: Path, host: str, port: int) -> None:
+    """Build the site, serve it locally and rebuild when content changes."""
+    from .serve import serve as run_serve
+
+    try:
+        run_serve(project_dir, host, port)
+    except ContentError as exc:
+        _print_problems(exc.problems)
+        sys.exit(1)
+    except SitegenError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)

@@ -1,0 +1,146 @@
+"""The load stage: find content files and parse them into located YAML values.
+
+Nothing here judges the content; syntax errors are reported and the file is left out,
+so that one broken file does not hide the problems of all the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Mark, Report
+from .source import (
+    LocatedDict,
+    YamlSyntaxError,
+    parse_yaml,
+    read_text,
+    split_front_matter,
+)
+
+
+@dataclass
+class SourceFile:
+    """One parsed content file: its display path and its located data."""
+
+    path: str
+    data: Any
+
+
+@dataclass
+class GuideSource:
+    """A guide: front matter and Markdown body, plus translated bodies by locale."""
+
+    path: str
+    stem: str
+    front: Any
+    body: str
+    body_line: int
+    translations: dict[str, GuideTranslation] = field(default_factory=dict)
+
+
+@dataclass
+class GuideTranslation:
+    path: str
+    front: Any
+    body: str
+
+
+@dataclass
+class RawContent:
+    categories: list[SourceFile]
+    facilities: list[SourceFile]
+    guides: list[GuideSource]
+
+
+def load_content(content_dir: Path, locales: tuple[str, ...], report: Report) -> RawContent:
+    """Read every category, facility and guide file below ``content_dir``."""
+    root = content_dir.parent
+    return RawContent(
+        categories=[_yaml_file(p, root, report) for p in _files(content_dir / "categories")],
+        facilities=[_yaml_file(p, root, report) for p in _files(content_dir / "facilities")],
+        guides=_guides(content_dir / "guides", root, locales, report),
+    )
+
+
+def _files(folder: Path, suffixes: tuple[str, ...] = (".yaml", ".yml")) -> list[Path]:
+    # Sorted so that the build, and the order of reported problems, never depends on the disk.
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.suffix in suffixes and p.is_file() and not p.name.startswith(".")
+    )
+
+
+def display_path(path: Path, root: Path) -> str:
+    """A path as shown in messages: relative to the project, with forward slashes."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _yaml_file(path: Path, root: Path, report: Report) -> SourceFile:
+    display = display_path(path, root)
+    try:
+        return SourceFile(display, parse_yaml(read_text(path, display), display, report))
+    except YamlSyntaxError as exc:
+        report.error(exc.mark, exc.message)
+        return SourceFile(display, _BROKEN)
+
+
+class _Broken:
+    """Stands for a file that could not be parsed; later stages skip it silently."""
+
+
+_BROKEN = _Broken()
+
+
+def is_broken(data: Any) -> bool:
+    return data is _BROKEN
+
+
+def _guides(
+    folder: Path, root: Path, locales: tuple[str, ...], report: Report
+) -> list[GuideSource]:
+    guides: dict[str, GuideSource] = {}
+    translations: list[tuple[str, str, GuideTranslation]] = []
+    for path in _files(folder, (".md",)):
+        display = display_path(path, root)
+        stem, _, locale = path.stem.partition(".")
+        try:
+            text = read_text(path, display)
+            yaml_text, body, body_line = split_front_matter(text)
+            front = parse_yaml(yaml_text, display, report, line_offset=1) if yaml_text else None
+        except YamlSyntaxError as exc:
+            report.error(exc.mark, exc.message)
+            continue
+        if locale:
+            if locale not in locales:
+                report.error(
+                    Mark(display),
+                    f'"{locale}" in the file name is not one of the '
+                    f"site's locales ({', '.join(locales)})",
+                )
+                continue
+            translations.append((stem, locale, GuideTranslation(display, front, body)))
+        else:
+            if front is None or not isinstance(front, LocatedDict):
+                report.error(
+                    Mark(display),
+                    "a guide starts with front matter between --- lines, with at least a title",
+                )
+                continue
+            guides[stem] = GuideSource(display, stem, front, body, body_line)
+    for stem, locale, translation in translations:
+        if stem not in guides:
+            report.error(
+                Mark(translation.path),
+                f"translation of a guide that does not exist: no guides/{stem}.md",
+            )
+            continue
+        guides[stem].translations[locale] = translation
+    return list(guides.values())

@@ -1,0 +1,501 @@
+"""The render stage: a pure function from the ``Site`` model to output files.
+
+Pages come from the theme's Jinja templates (autoescaped), one URL tree per locale;
+data files are compact GeoJSON per category and locale plus a shared hours table.
+Nothing here reads the clock or the disk outside the theme, so the same model always
+gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+from markupsafe import Markup, escape
+
+from .errors import BuildError, ConfigError, Report
+from .i18n import LOCALE_NAMES, LText, slug
+from .model import Category, FacilityCard, Guide, Site, Spans
+from .navlinks import nav_links
+from .source import LocatedDict, YamlSyntaxError, parse_yaml
+
+HASHED_SUFFIXES = (".css", ".js", ".svg", ".png", ".webp", ".woff2")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTML page: its path below the site root (``en/toilet/``) and how to make it."""
+
+    path: str
+    template: str
+    context: dict[str, Any]
+    locale: str
+    key: tuple[str, ...]  # identifies "the same page" across locales
+    in_sitemap: bool = True
+
+
+def theme_dir(config_project: Path, name: str) -> Path:
+    """The theme folder: the project's own ``themes/NAME``, else the one shipped with sitegen."""
+    for root in (config_project / "themes", Path(__file__).resolve().parent.parent / "themes"):
+        if (root / name / "templates").is_dir():
+            return root / name
+    raise ConfigError(f'theme "{name}" not found in {config_project / "themes"} or built in')
+
+
+def json_dumps(value: Any) -> str:
+    """Compact, key-sorted JSON: deterministic and small."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+class Renderer:
+    """Renders every page and data file of a site with one theme."""
+
+    def __init__(self, site: Site, theme: Path) -> None:
+        self.site = site
+        self.config = site.config
+        self.theme = theme
+        self.base_path = self.config.base_path
+        self.assets = self._hash_assets()
+        self.strings = self._load_strings()
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(theme / "templates"),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals.update(
+            site=site,
+            config=self.config,
+            asset=self.asset_url,
+            text=self.text,
+            url=self.url,
+            absolute=self.absolute_url,
+            locale_slug=slug,
+            json=_json_script,
+            field_value=self.field_value,
+            next_days=self.next_days,
+            spans_text=self.spans_text,
+            LOCALE_NAMES=LOCALE_NAMES,
+            site_title=site.title,
+            resolve=site.localizer.resolve,
+            facility_jsonld=self.facility_jsonld,
+            guides_with=self.guides_with,
+            weekday_name=self.weekday_name,
+            paths=self,
+            all_strings=self.strings,
+        )
+        self._guides_by_facility: dict[str, list[Guide]] = {}
+        for guide in site.guides:
+            for entry in guide.entries:
+                listed = self._guides_by_facility.setdefault(entry.facility.id, [])
+                if guide not in listed:
+                    listed.append(guide)
+        self.pages = self._plan_pages()
+        self._by_key: dict[tuple[str, ...], dict[str, Page]] = {}
+        for page in self.pages:
+            self._by_key.setdefault(page.key, {})[page.locale] = page
+
+    # -- URLs -------------------------------------------------------------------------
+
+    def url(self, path: str) -> str:
+        """A root-relative URL that honours a sub-path base URL."""
+        return self.base_path + path
+
+    def absolute_url(self, path: str) -> str:
+        return self.config.base_url + path
+
+    def asset_url(self, name: str) -> str:
+        return self.url(self.assets[name][0])
+
+    @staticmethod
+    def facility_path(locale: str, facility: FacilityCard) -> str:
+        return f"{slug(locale)}/{facility.category.id}/{facility.id}/"
+
+    @staticmethod
+    def category_path(locale: str, category: Category, page: int = 1) -> str:
+        suffix = "" if page == 1 else f"page/{page}/"
+        return f"{slug(locale)}/{category.id}/{suffix}"
+
+    @staticmethod
+    def guide_path(locale: str, guide: Guide) -> str:
+        return f"{slug(locale)}/guides/{guide.id}/"
+
+    # -- text -------------------------------------------------------------------------
+
+    @staticmethod
+    def text(value: LText | None, locale: str) -> Markup:
+        """Localized text; a stand-in in another language is marked and carries its ``lang``."""
+        if value is None:
+            return Markup("")
+        if value.is_fallback(locale):
+            return Markup('<span lang="{}" class="fallback">{}</span>').format(
+                value.lang(locale), value[locale]
+            )
+        return escape(value[locale])
+
+    def field_value(self, facility: FacilityCard, name: str, locale: str) -> Markup:
+        """A category field of a facility, formatted for people reading ``locale``."""
+        value = facility.values[name]
+        fd = facility.category.fields[name]
+        strings = self.strings[locale]
+        if fd.kind == "bool":
+            return escape(strings["yes"] if value else strings["no"])
+        if fd.kind == "enum":
+            return self.text(facility.category.value_labels[name][value], locale)
+        if fd.kind == "ltext":
+            return self.text(value, locale)
+        if fd.kind == "hours":
+            return escape(value.describe(locale))
+        if fd.kind == "phone":
+            return Markup('<a href="tel:{}">{}</a>').format(value.replace(" ", ""), value)
+        if fd.kind == "url":
+            return Markup('<a href="{}" rel="noopener">{}</a>').format(value, value)
+        if fd.kind == "image":
+            return Markup('<img src="{}" alt="" loading="lazy">').format(self.url(value))
+        if fd.kind == "date":
+            return escape(value.isoformat())
+        if fd.kind == "list":
+            items = [
+                self.text(v, locale) if isinstance(v, LText) else escape(str(v)) for v in value
+            ]
+            return Markup("、" if locale.startswith("zh") else ", ").join(items)
+        return escape(str(value))
+
+    def next_days(self, facility: FacilityCard, count: int = 7) -> list[tuple[dt.date, Spans]]:
+        """The facility's open intervals for the ``count`` days from the build date."""
+        if facility.schedule is None:
+            return []
+        days = []
+        for offset in range(count):
+            day = self.site.today + dt.timedelta(days=offset)
+            spans = self.site.schedules.spans_on(facility.schedule, day)
+            if spans is not None:
+                days.append((day, spans))
+        return days
+
+    def guides_with(self, facility: FacilityCard) -> list[Guide]:
+        return self._guides_by_facility.get(facility.id, [])
+
+    def weekday_name(self, day: dt.date, locale: str) -> str:
+        return self.strings[locale]["weekday_names"].split(",")[day.weekday()]
+
+    def facility_jsonld(self, facility: FacilityCard, locale: str) -> dict[str, Any]:
+        """schema.org description of a facility for search engines."""
+        data: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": facility.category.schema_type,
+            "@id": self.absolute_url(self.facility_path(locale, facility)),
+            "name": facility.name[locale],
+            "url": self.absolute_url(self.facility_path(locale, facility)),
+            "geo": {"@type": "GeoCoordinates", "latitude": facility.lat, "longitude": facility.lng},
+        }
+        if facility.address is not None:
+            data["address"] = facility.address[locale]
+        if facility.hours is not None and facility.hours.is_always_open:
+            data["openingHours"] = "Mo-Su 00:00-23:59"
+        return data
+
+    def spans_text(self, spans: Spans, locale: str) -> str:
+        strings = self.strings[locale]
+        if not spans:
+            return strings["closed"]
+        if spans == ((0, 1440),):
+            return strings["open_24h"]
+        return ", ".join(f"{_clock(a)}–{_clock(b)}" for a, b in spans)
+
+    # -- planning ---------------------------------------------------------------------
+
+    def _plan_pages(self) -> list[Page]:
+        site, pages = self.site, []
+        size = self.config.page_size
+        for locale in self.config.locales:
+            pages.append(Page(f"{slug(locale)}/", "home.html", {}, locale, ("home",)))
+            for category in site.categories:
+                chunks = [
+                    category.facilities[i : i + size]
+                    for i in range(0, len(category.facilities), size)
+                ] or [[]]
+                for number, chunk in enumerate(chunks, start=1):
+                    pages.append(
+                        Page(
+                            self.category_path(locale, category, number),
+                            "category.html",
+                            {
+                                "category": category,
+                                "facilities": chunk,
+                                "page_number": number,
+                                "page_count": len(chunks),
+                            },
+                            locale,
+                            ("category", category.id, str(number)),
+                        )
+                    )
+                for facility in category.facilities:
+                    pages.append(
+                        Page(
+                            self.facility_path(locale, facility),
+                            "facility.html",
+                            {"facility": facility, "category": category},
+                            locale,
+                            ("facility", facility.id),
+                        )
+                    )
+            for guide in site.guides:
+                pages.append(
+                    Page(
+                        self.guide_path(locale, guide),
+                        "guide.html",
+                        {"guide": guide},
+                        locale,
+                        ("guide", guide.id),
+                    )
+                )
+            pages.append(
+                Page(f"{slug(locale)}/404.html", "404.html", {}, locale, ("404",), in_sitemap=False)
+            )
+        return pages
+
+    def alternates(self, page: Page) -> list[tuple[str, Page]]:
+        """The same page in every locale, in the site's locale order."""
+        group = self._by_key[page.key]
+        return [(loc, group[loc]) for loc in self.config.locales if loc in group]
+
+    # -- output -----------------------------------------------------------------------
+
+    def render(self, progress: Callable[[int], None] | None = None) -> Iterator[tuple[str, bytes]]:
+        """Every output file as ``(relative path, bytes)``, in a fixed order."""
+        for _name, (hashed, content) in sorted(self.assets.items()):
+            yield hashed, content
+        for extra in sorted(self._static_extras()):
+            rel = extra.relative_to(self.theme / "static").as_posix()
+            yield f"assets/{rel}", extra.read_bytes()
+        yield from self._data_files()
+        templates: dict[str, jinja2.Template] = {}
+        for done, page in enumerate(self.pages, start=1):
+            template = templates.get(page.template) or self._template(page.template)
+            templates[page.template] = template
+            try:
+                html = template.render(self._context(page))
+            except jinja2.TemplateError as exc:
+                raise _template_error(exc, page.path) from None
+            out = page.path + "index.html" if page.path.endswith("/") else page.path
+            yield out, html.encode("utf-8")
+            if progress is not None and done % 500 == 0:
+                progress(500)
+        if progress is not None:
+            progress(len(self.pages) % 500)
+        yield "index.html", self._render_root("root.html")
+        yield "404.html", self._render_root("404.html")
+        yield "sitemap.xml", self._sitemap()
+        yield (
+            "robots.txt",
+            (f"User-agent: *\nAllow: /\n\nSitemap: {self.absolute_url('sitemap.xml')}\n").encode(),
+        )
+
+    def _context(self, page: Page) -> dict[str, Any]:
+        locale = page.locale
+        return {
+            **page.context,
+            "page": page,
+            "locale": locale,
+            "t": self.strings[locale],
+            "alternates": self.alternates(page),
+            "csp": self._csp(),
+            "paths": self,
+            "nav_links": nav_links,
+        }
+
+    def _render_root(self, template: str) -> bytes:
+        locale = self.config.source_locale
+        page = Page("", template, {}, locale, ("root", template), in_sitemap=False)
+        try:
+            return self._template(template).render(self._context_root(page)).encode("utf-8")
+        except jinja2.TemplateError as exc:
+            raise _template_error(exc, template) from None
+
+    def _template(self, name: str) -> jinja2.Template:
+        try:
+            return self.env.get_template(name)
+        except jinja2.TemplateError as exc:
+            raise _template_error(exc, name) from None
+
+    def _context_root(self, page: Page) -> dict[str, Any]:
+        return {
+            "page": page,
+            "locale": page.locale,
+            "t": self.strings[page.locale],
+            "alternates": [],
+            "csp": self._csp(),
+            "paths": self,
+            "all_strings": self.strings,
+        }
+
+    def _csp(self) -> str:
+        tile_origins = sorted(
+            {
+                _origin(t.url.replace("{s}", "a"))
+                for t in self.config.tiles
+                if urlsplit(t.url).scheme
+            }
+        )
+        report = [_origin(self.config.report_endpoint)] if self.config.report_endpoint else []
+        return "; ".join(
+            [
+                "default-src 'self'",
+                "script-src 'self'",
+                "style-src 'self'",
+                "img-src " + " ".join(["'self'", "data:", *tile_origins]),
+                "connect-src " + " ".join(["'self'", *report]),
+                "form-action " + " ".join(["'self'", *report]),
+                "object-src 'none'",
+                "base-uri 'self'",
+            ]
+        )
+
+    # -- assets and strings -----------------------------------------------------------
+
+    def _hash_assets(self) -> dict[str, tuple[str, bytes]]:
+        static = self.theme / "static"
+        assets: dict[str, tuple[str, bytes]] = {}
+        # Category colours come from content; the CSP forbids inline styles, so they are
+        # published as a small generated stylesheet.
+        rules = "".join(
+            f'[data-category="{c.id}"]{{--category-color:{c.color}}}\n'
+            for c in self.site.categories
+        )
+        generated = rules.encode()
+        digest = hashlib.sha256(generated).hexdigest()[:10]
+        assets["css/categories.css"] = (f"assets/css/categories.{digest}.css", generated)
+        for path in sorted(static.rglob("*")) if static.is_dir() else []:
+            if path.is_file() and path.suffix in HASHED_SUFFIXES:
+                rel = PurePosixPath(path.relative_to(static).as_posix())
+                content = path.read_bytes()
+                digest = hashlib.sha256(content).hexdigest()[:10]
+                hashed = PurePosixPath("assets", rel.parent, f"{rel.stem}.{digest}{rel.suffix}")
+                assets[str(rel)] = (str(hashed), content)
+        return assets
+
+    def _static_extras(self) -> list[Path]:
+        """Theme files copied as they are: licences of vendored libraries, for example."""
+        static = self.theme / "static"
+        if not static.is_dir():
+            return []
+        return [p for p in static.rglob("*") if p.is_file() and p.suffix not in HASHED_SUFFIXES]
+
+    def _load_strings(self) -> dict[str, dict[str, str]]:
+        strings: dict[str, dict[str, str]] = {}
+        for locale in self.config.locales:
+            path = self.theme / "strings" / f"{locale}.yaml"
+            if not path.is_file():
+                raise ConfigError(f"{path}: the theme has no UI strings for {locale}")
+            try:
+                data = parse_yaml(path.read_text("utf-8"), str(path), Report())
+            except YamlSyntaxError as exc:
+                raise ConfigError(f"{exc.mark}: {exc.message}") from None
+            if not isinstance(data, LocatedDict):
+                raise ConfigError(f"{path}: UI strings must be a mapping of key to text")
+            strings[locale] = {str(k): str(v) for k, v in data.items()}
+        reference = set(strings[self.config.locales[0]])
+        for locale, table in strings.items():
+            missing = reference - set(table)
+            if missing:
+                raise ConfigError(f"theme strings/{locale}.yaml lacks {', '.join(sorted(missing))}")
+        return strings
+
+    # -- data files -------------------------------------------------------------------
+
+    def _data_files(self) -> Iterator[tuple[str, bytes]]:
+        sched = self.site.schedules
+        yield (
+            "data/hours.json",
+            json_dumps(
+                {
+                    "start": sched.start.isoformat(),
+                    "length": sched.length,
+                    "timezone": self.config.timezone,
+                    "days": [[list(span) for span in spans] for spans in sched.days],
+                    "rows": [list(row) for row in sched.rows],
+                }
+            ).encode(),
+        )
+        for locale in self.config.locales:
+            for category in self.site.categories:
+                features = [self._feature(f, locale) for f in category.facilities]
+                collection = {"type": "FeatureCollection", "features": features}
+                yield f"data/{slug(locale)}/{category.id}.geojson", json_dumps(collection).encode()
+
+    def _feature(self, facility: FacilityCard, locale: str) -> dict[str, Any]:
+        props: dict[str, Any] = {
+            "name": facility.name[locale],
+            "url": self.url(self.facility_path(locale, facility)),
+        }
+        if facility.address is not None:
+            props["address"] = facility.address[locale]
+        if facility.schedule is not None:
+            props["h"] = facility.schedule
+        for name, fd in facility.category.fields.items():
+            if fd.filter and name in facility.values:
+                props[name] = facility.values[name]
+        return {
+            "type": "Feature",
+            "id": facility.id,
+            "geometry": {"type": "Point", "coordinates": [facility.lng, facility.lat]},
+            "properties": props,
+        }
+
+    def _sitemap(self) -> bytes:
+        lines = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+            'xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+        ]
+        for page in self.pages:
+            if not page.in_sitemap:
+                continue
+            lines.append(f"<url><loc>{escape(self.absolute_url(page.path))}</loc>")
+            for locale, alt in self.alternates(page):
+                lines.append(
+                    f'<xhtml:link rel="alternate" hreflang="{locale}" '
+                    f'href="{escape(self.absolute_url(alt.path))}"/>'
+                )
+            lines.append("</url>")
+        lines.append("</urlset>\n")
+        return "\n".join(lines).encode("utf-8")
+
+
+def _template_error(exc: jinja2.TemplateError, page: str) -> BuildError:
+    """A theme error as ``template:line: message``, naming the page being rendered."""
+    where = ""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = f"{exc.filename or exc.name}:{exc.lineno}: "
+    else:
+        frames = [
+            f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".html")
+        ]
+        if frames:
+            where = f"{frames[-1].filename}:{frames[-1].lineno}: "
+    return BuildError(f"{where}theme error while rendering {page}: {exc.message or exc}")
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _json_script(value: Any) -> Markup:
+    """JSON safe to place inside a ``<script type="application/ld+json">`` element."""
+    text = json_dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)

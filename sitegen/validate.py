@@ -1,0 +1,307 @@
+"""The validate stage: check every category, name card and guide, collecting all problems.
+
+Each problem names ``path:line:col`` and the field; a typo in a name suggests the right one.
+Only content with no errors at all goes on to the model.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import geo
+from . import schema as s
+from .categories import ID_PATTERN, CategoryDef, Hours, parse_category
+from .config import CRS_NAMES, SiteConfig
+from .errors import Mark, Report
+from .load import RawContent, is_broken
+from .source import LocatedDict, LocatedList
+
+CARD_COMMON: dict[str, s.Field] = {
+    "id": s.Text(
+        required=True, pattern=ID_PATTERN, pattern_doc="an id of lowercase letters, digits, - and _"
+    ),
+    "category": s.Text(required=True),
+    "name": s.LocalizedText(required=True),
+    "address": s.LocalizedText(),
+    "location": s.LngLat(required=True),
+    "crs": s.Enum(CRS_NAMES, default="wgs84"),
+    "photos": s.ListOf(s.Image()),
+    "verified": s.Date(),
+    "description": s.LocalizedText(),
+}
+
+_LINK = s.Record(
+    what="link field",
+    fields={
+        "title": s.LocalizedText(required=True),
+        "url": s.Url(required=True),
+    },
+)
+_TRANSPORT = s.Record(
+    what="transport field",
+    fields={
+        "from": s.LocalizedText(required=True),
+        "text": s.LocalizedText(required=True),
+    },
+)
+GUIDE_ENTRY = s.Record(
+    what="entry field",
+    fields={
+        "facility": s.Text(required=True),
+        "title": s.LocalizedText(),
+        "note": s.LocalizedText(),
+        "tags": s.ListOf(s.LocalizedText()),
+        "fee": s.LocalizedText(),
+        "hours": Hours(),
+        "transport": s.ListOf(_TRANSPORT),
+        "links": s.ListOf(_LINK),
+    },
+)
+GUIDE = s.Record(
+    what="guide setting",
+    fields={
+        "id": s.Text(pattern=ID_PATTERN, pattern_doc="a lowercase id"),
+        "title": s.LocalizedText(required=True),
+        "summary": s.LocalizedText(),
+        "order": s.Integer(default=100),
+        "entries": s.Custom(lambda v: v, {"type": "array"}, "entries"),  # checked one by one below
+    },
+)
+GUIDE_TRANSLATION = s.Record(
+    what="guide setting",
+    fields={
+        "title": s.Text(),
+        "summary": s.Text(),
+    },
+)
+
+
+@dataclass
+class CheckedCard:
+    id: str
+    category: str
+    values: dict[str, Any]
+    lng: float  # WGS-84, whatever the card's crs
+    lat: float
+    mark: Mark
+
+
+@dataclass
+class CheckedGuide:
+    id: str
+    values: dict[str, Any]
+    entries: list[dict[str, Any]]
+    body: str
+    translations: dict[str, tuple[dict[str, Any], str]]
+    mark: Mark
+
+
+@dataclass
+class CheckedContent:
+    categories: dict[str, CategoryDef] = field(default_factory=dict)
+    cards: list[CheckedCard] = field(default_factory=list)
+    guides: list[CheckedGuide] = field(default_factory=list)
+    # Ids written on any card, valid or not: a guide pointing at a card that has its own
+    # errors is not reported again as pointing at an unknown facility.
+    written_ids: set[str] = field(default_factory=set)
+
+
+def validate(raw: RawContent, config: SiteConfig, report: Report) -> CheckedContent:
+    """Check everything; the result holds only what passed, the report holds the rest."""
+    ctx = s.Context(report, config.locales, config.content_dir)
+    checked = CheckedContent()
+    _check_categories(raw, ctx, checked)
+    _check_cards(raw, config, ctx, checked)
+    _check_guides(raw, ctx, checked)
+    return checked
+
+
+def _check_categories(raw: RawContent, ctx: s.Context, checked: CheckedContent) -> None:
+    first_seen: dict[str, Mark] = {}
+    for source in raw.categories:
+        if is_broken(source.data):
+            continue
+        category = parse_category(source.data, Mark(source.path), ctx)
+        if category is None:
+            continue
+        if category.id in first_seen:
+            ctx.report.error(
+                source.data.value_mark("id"),
+                f'id: duplicate category id "{category.id}", first defined at '
+                f"{first_seen[category.id]}",
+            )
+            continue
+        first_seen[category.id] = source.data.value_mark("id")
+        checked.categories[category.id] = category
+
+
+def _check_cards(
+    raw: RawContent, config: SiteConfig, ctx: s.Context, checked: CheckedContent
+) -> None:
+    schemas = {cid: c.card_schema(CARD_COMMON) for cid, c in checked.categories.items()}
+    first_seen: dict[str, Mark] = {}
+    for source in raw.facilities:
+        if is_broken(source.data):
+            continue
+        data = source.data
+        if isinstance(data, LocatedDict):
+            cards: list[Any] = [data]
+        elif isinstance(data, LocatedList):
+            cards = list(data)
+        else:
+            ctx.report.error(
+                Mark(source.path),
+                "a facility file holds one name card (a mapping) or a list of them",
+            )
+            continue
+        for card in cards:
+            if isinstance(card, LocatedDict) and isinstance(card.get("id"), str):
+                checked.written_ids.add(card["id"])
+            result = _check_card(card, config, schemas, ctx, mark_default=Mark(source.path))
+            if result is None:
+                continue
+            if result.id in first_seen:
+                ctx.report.error(
+                    card.value_mark("id"),
+                    f'id: duplicate id "{result.id}", first defined at {first_seen[result.id]}',
+                )
+                continue
+            first_seen[result.id] = card.value_mark("id")
+            checked.cards.append(result)
+
+
+def _check_card(
+    card: Any, config: SiteConfig, schemas: dict[str, s.Record], ctx: s.Context, mark_default: Mark
+) -> CheckedCard | None:
+    if not isinstance(card, LocatedDict):
+        ctx.report.error(
+            getattr(card, "mark", mark_default),
+            f"a name card must be a mapping of fields, got {s.describe(card)}",
+        )
+        return None
+    category = card.get("category")
+    if "category" not in card:
+        ctx.report.error(card.mark, 'missing required field "category"')
+        return None
+    if category not in schemas:
+        hint = s.did_you_mean(str(category), list(schemas))
+        ctx.report.error(
+            card.value_mark("category"), f'category: unknown category "{category}"{hint}'
+        )
+        return None
+    values = schemas[category].parse_items(
+        card, ctx, context=f' for category "{category}"', skip=frozenset({"category"})
+    )
+    if values is None:
+        _check_location_alone(card, config, ctx)
+        return None
+    written_lng, written_lat = values["location"]
+    lng, lat = geo.to_wgs84(written_lng, written_lat, values["crs"])
+    if not _check_location(lng, lat, values["location"], card.value_mark("location"), config, ctx):
+        return None
+    return CheckedCard(values["id"], category, values, lng, lat, card.mark)
+
+
+def _check_location_alone(card: LocatedDict, config: SiteConfig, ctx: s.Context) -> None:
+    """Check the position of a card that has other errors, so its problems come in one run."""
+    quiet = s.Context(Report(), ctx.locales, ctx.content_root)
+    mark = card.value_mark("location")
+    try:
+        location = s.LngLat().parse(card.get("location"), mark, quiet)
+        crs = s.Enum(CRS_NAMES).parse(card.get("crs", "wgs84"), mark, quiet)
+    except s.Invalid:
+        return  # already reported by the full check
+    lng, lat = geo.to_wgs84(location[0], location[1], crs)
+    _check_location(lng, lat, location, mark, config, ctx)
+
+
+def _check_location(
+    lng: float,
+    lat: float,
+    written: tuple[float, float],
+    mark: Mark,
+    config: SiteConfig,
+    ctx: s.Context,
+) -> bool:
+    (west, south), (east, north) = config.bounds
+    if west <= lng <= east and south <= lat <= north:
+        return True
+    a, b = (_num(v) for v in written)
+    if west <= lat <= east and south <= lng <= north:
+        ctx.report.error(mark, f"location: {s.swapped_message(a, b)}")
+    else:
+        ctx.report.error(
+            mark,
+            f"location: [{a}, {b}] is outside the site's bounds "
+            f"[[{_num(west)}, {_num(south)}], [{_num(east)}, {_num(north)}]]",
+        )
+    return False
+
+
+def _num(value: float) -> str:
+    return repr(float(value)).removesuffix(".0") if float(value).is_integer() else repr(value)
+
+
+def _check_guides(raw: RawContent, ctx: s.Context, checked: CheckedContent) -> None:
+    facility_ids = {card.id for card in checked.cards}
+    sorted_ids: list[str] | None = None
+    seen: dict[str, Mark] = {}
+    for source in raw.guides:
+        values = GUIDE.parse_items(source.front, ctx)
+        entries: list[dict[str, Any]] = []
+        raw_entries = source.front.get("entries")
+        if raw_entries is not None and not isinstance(raw_entries, LocatedList):
+            ctx.report.error(source.front.value_mark("entries"), "entries: expected a list")
+            values = None
+        for index, entry in enumerate(raw_entries or []):
+            mark = raw_entries.item_mark(index)
+            prefix = f"entries[{index + 1}]."
+            if not isinstance(entry, LocatedDict):
+                ctx.report.error(mark, f"entries[{index + 1}]: expected a mapping with a facility")
+                values = None
+                continue
+            parsed = GUIDE_ENTRY.parse_items(entry, ctx, prefix=prefix)
+            if parsed is None:
+                values = None
+                continue
+            if parsed["facility"] not in facility_ids:
+                if parsed["facility"] in checked.written_ids:
+                    values = None  # the card's own problems are reported already
+                    continue
+                if sorted_ids is None:
+                    sorted_ids = sorted(facility_ids)
+                close = difflib.get_close_matches(parsed["facility"], sorted_ids, n=1)
+                hint = f'; did you mean "{close[0]}"?' if close else ""
+                ctx.report.error(
+                    entry.value_mark("facility"),
+                    f'{prefix}facility: unknown facility "{parsed["facility"]}"{hint}',
+                )
+                values = None
+                continue
+            entries.append(parsed)
+        translations: dict[str, tuple[dict[str, Any], str]] = {}
+        for locale, translation in sorted(source.translations.items()):
+            front: dict[str, Any] | None = {}
+            if translation.front is not None:
+                if isinstance(translation.front, LocatedDict):
+                    front = GUIDE_TRANSLATION.parse_items(translation.front, ctx)
+                else:
+                    ctx.report.error(Mark(translation.path), "front matter must be a mapping")
+                    front = None
+            if front is not None:
+                translations[locale] = (front, translation.body)
+        if values is None:
+            continue
+        guide_id = values.get("id") or source.stem
+        if guide_id in seen:
+            ctx.report.error(
+                source.front.mark,
+                f'duplicate guide id "{guide_id}", first defined at {seen[guide_id]}',
+            )
+            continue
+        seen[guide_id] = source.front.mark
+        checked.guides.append(
+            CheckedGuide(guide_id, values, entries, source.body, translations, source.front.mark)
+        )

@@ -1,0 +1,209 @@
+"""`sitegen build`: pages per locale, data files, determinism, atomic output, sub-paths."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import geojson
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from sitegen.build import build
+from sitegen.cli import main
+from sitegen.errors import ContentError
+
+from .conftest import MakeSite
+
+SCHEMAS = Path(__file__).parent / "schemas"
+EPOCH = "1738108800"  # 2025-01-29 00:00 UTC: Spring Festival, a public holiday in China
+
+GUIDE = """\
+---
+title: {zh-Hans: 莲花山公园游览指南, en: Lianhuashan Park guide}
+summary: 从口岸到公园
+entries:
+  - facility: futian-0001
+    tags: [免费, 无障碍]
+    fee: 免费
+    transport:
+      - from: {zh-Hans: 福田口岸, en: Futian Port}
+        text: 地铁4号线到少年宫站，步行10分钟
+    links:
+      - title: 停车场
+        url: https://parking.example.org/lianhuashan
+---
+## 开放时间
+
+公园 **6:00** 开门。<script>alert(1)</script>
+"""
+
+GUIDE_EN = """\
+---
+title: Lianhuashan Park for visitors
+---
+## Hours
+
+The park opens at **6:00**.
+"""
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def site(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    return make_site(
+        {"content/guides/lianhuashan.md": GUIDE, "content/guides/lianhuashan.en.md": GUIDE_EN}
+    )
+
+
+def test_pages_for_every_locale(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = build(site, out)
+    for locale in ("zh-hans", "zh-hant", "en"):
+        for page in ("", "toilet/", "toilet/futian-0001/", "guides/lianhuashan/"):
+            assert (out / locale / page / "index.html").is_file(), (locale, page)
+        assert (out / locale / "404.html").is_file()
+    assert (out / "index.html").is_file() and (out / "404.html").is_file()
+    assert result.pages == 15
+    hant = (out / "zh-hant/toilet/futian-0001/index.html").read_text()
+    assert '<html lang="zh-Hant">' in hant
+    assert "<h1>蓮花山公園南門公廁</h1>" in hant  # derived with OpenCC (Hong Kong variant)
+    assert "福田區環衞所" in hant
+    for locale in ("zh-Hans", "zh-Hant", "en"):
+        href = f"https://map.example.org/{locale.lower()}/toilet/futian-0001/"
+        assert f'<link rel="alternate" hreflang="{locale}" href="{href}">' in hant
+    # The language switch stays on the same page.
+    assert '<a href="/en/toilet/futian-0001/" hreflang="en" lang="en">English</a>' in hant
+
+
+def test_name_card_page(site: Path, tmp_path: Path) -> None:
+    build(site, tmp_path / "out")
+    html = (tmp_path / "out/en/toilet/futian-0001/index.html").read_text()
+    # No English name was written: the Chinese one stands in, marked and with its language.
+    assert '<h1><span lang="zh-Hans" class="fallback">莲花山公园南门公厕</span></h1>' in html
+    assert "<strong>Today (2025-01-29):</strong> 06:00–23:00" in html
+    assert "uri.amap.com/marker?position=114.0572,22.5535&amp;" in html
+    assert "api.map.baidu.com/marker?location=22.5535,114.0572&amp;" in html
+    assert 'action="https://reports.example.org/open311/v2/requests.json"' in html
+    start = html.index('<script type="application/ld+json">') + len(
+        '<script type="application/ld+json">'
+    )
+    jsonld = json.loads(html[start : html.index("</script>", start)])
+    assert jsonld["@type"] == "Place"
+    assert jsonld["geo"] == {"@type": "GeoCoordinates", "latitude": 22.5535, "longitude": 114.0572}
+
+
+def test_guide_page_is_sanitised_and_translated(site: Path, tmp_path: Path) -> None:
+    build(site, tmp_path / "out")
+    hans = (tmp_path / "out/zh-hans/guides/lianhuashan/index.html").read_text()
+    assert "<h2>开放时间</h2>" in hans and "<strong>6:00</strong>" in hans
+    assert "alert(1)" not in hans  # the script element is dropped whole by the sanitiser
+    assert "从福田口岸出发" in hans and "地铁4号线到少年宫站" in hans
+    hant = (tmp_path / "out/zh-hant/guides/lianhuashan/index.html").read_text()
+    assert "<h2>開放時間</h2>" in hant  # the body converted to Traditional Chinese
+    en = (tmp_path / "out/en/guides/lianhuashan/index.html").read_text()
+    assert "<h1>Lianhuashan Park for visitors</h1>" in en
+    assert "<h2>Hours</h2>" in en and "untranslated" not in en
+
+
+def test_data_files(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(site, out)
+    collection = geojson.loads((out / "data/zh-hans/toilet.geojson").read_text())
+    assert collection.is_valid and collection["type"] == "FeatureCollection"
+    [feature] = collection["features"]
+    assert feature["geometry"]["coordinates"] == [114.0572, 22.5535]
+    assert feature["properties"]["accessible"] is True
+    hours = json.loads((out / "data/hours.json").read_text())
+    assert hours["start"] == "2025-01-29"
+    day = hours["days"][hours["rows"][feature["properties"]["h"]][0]]
+    assert day == [[360, 1380]]
+    sitemap = etree.parse(str(out / "sitemap.xml"))
+    etree.XMLSchema(etree.parse(str(SCHEMAS / "sitemap-with-alternates.xsd"))).assertValid(sitemap)
+    locs = sitemap.findall("{http://www.sitemaps.org/schemas/sitemap/0.9}url")
+    assert len(locs) == 12  # 4 pages x 3 locales; 404 pages are left out
+    robots = (out / "robots.txt").read_text()
+    assert "Sitemap: https://map.example.org/sitemap.xml" in robots
+
+
+def test_two_builds_are_byte_identical(site: Path, tmp_path: Path) -> None:
+    build(site, tmp_path / "a")
+    build(site, tmp_path / "b")
+    assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b")
+
+
+def test_rebuild_without_change_rewrites_nothing(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = build(site, out)
+    mtimes = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    second = build(site, out)
+    assert second.stats.written == 0
+    assert second.stats.unchanged == first.files
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == mtimes
+
+
+def test_failed_build_leaves_previous_output(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(site, out)
+    before = tree_digest(out)
+    card = site / "content/facilities/toilet/futian-0001.yaml"
+    card.write_text(card.read_text().replace("stalls_male: 4", "stalls_male: -4"))
+    with pytest.raises(ContentError) as error:
+        build(site, out)
+    assert [str(p) for p in error.value.problems] == [
+        "content/facilities/toilet/futian-0001.yaml:8:14: stalls_male: -4 is below the minimum 0"
+    ]
+    assert tree_digest(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]  # no staging left
+
+
+def test_failed_build_from_cli_says_output_kept(site: Path, tmp_path: Path) -> None:
+    card = site / "content/facilities/toilet/futian-0001.yaml"
+    card.write_text(card.read_text().replace("hours:", "hour:"))
+    result = CliRunner().invoke(main, ["build", "-C", str(site), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        'content/facilities/toilet/futian-0001.yaml:1:1: missing required field "hours" for '
+        'category "toilet"',
+        'content/facilities/toilet/futian-0001.yaml:6:1: unknown field "hour" for category '
+        '"toilet"; did you mean "hours"?',
+        "2 problem(s) found; the previous output was left as it was.",
+    ]
+    assert not (tmp_path / "o").exists()
+
+
+def test_sub_path_base_url(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(site, out, base_url="https://example.org/city/map")
+    html = (out / "en/toilet/index.html").read_text()
+    assert 'href="/city/map/en/toilet/futian-0001/"' in html
+    assert 'href="/city/map/assets/css/main.' in html
+    assert '<link rel="canonical" href="https://example.org/city/map/en/toilet/">' in html
+    feature = json.loads((out / "data/en/toilet.geojson").read_text())["features"][0]
+    assert feature["properties"]["url"] == "/city/map/en/toilet/futian-0001/"
+
+
+def test_cli_build_reports_pages_and_time(site: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", "-C", str(site), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Built 15 pages (")
+    assert " pages/s) into " in result.output
+
+
+def test_bad_base_url_option(site: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", "-C", str(site), "--base-url", "/map/"])
+    assert result.exit_code == 1
+    assert result.output == (
+        'error: --base-url: "/map/" is not an absolute http(s) address '
+        "such as https://example.org/map/\n"
+    )
