@@ -99,6 +99,7 @@ class Renderer:
                 listed = self._guides_by_facility.setdefault(entry.facility.id, [])
                 if guide not in listed:
                     listed.append(guide)
+        self.csp = self._csp()
         self.pages = self._plan_pages()
         self._by_key: dict[tuple[str, ...], dict[str, Page]] = {}
         for page in self.pages:
@@ -309,7 +310,7 @@ class Renderer:
             "locale": locale,
             "t": self.strings[locale],
             "alternates": self.alternates(page),
-            "csp": self._csp(),
+            "csp": self.csp,
             "paths": self,
             "nav_links": nav_links,
         }
@@ -334,7 +335,7 @@ class Renderer:
             "locale": page.locale,
             "t": self.strings[page.locale],
             "alternates": [],
-            "csp": self._csp(),
+            "csp": self.csp,
             "paths": self,
             "all_strings": self.strings,
         }
