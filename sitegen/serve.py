@@ -42,6 +42,23 @@ class _Rebuilder(FileSystemEventHandler):
             self._timer.start()
 
 
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Serves the output folder; a missing page gets the site's own 404 page, as on a CDN."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(str(self.directory)) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
 def _safe_build(project_dir: Path, out: Path, base_url: str) -> bool:
     try:
         result = build(project_dir, out, base_url)
@@ -61,8 +78,9 @@ def serve(project_dir: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve the site at ``http://host:port/`` until interrupted."""
     out = (project_dir / ".sitegen-serve").resolve()
     base_url = f"http://{host}:{port}/"
+    print(f"Building {project_dir.resolve()} ...", flush=True)
     build(project_dir, out, base_url)  # the first build must succeed: nothing to serve otherwise
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+    handler = functools.partial(_Handler, directory=str(out))
     server = http.server.ThreadingHTTPServer((host, port), handler)
     rebuild = functools.partial(_safe_build, project_dir, out, base_url)
     observer = Observer()

@@ -207,3 +207,49 @@ def test_bad_base_url_option(site: Path, tmp_path: Path) -> None:
         'error: --base-url: "/map/" is not an absolute http(s) address '
         "such as https://example.org/map/\n"
     )
+
+
+MO_FR_OFFICE = """\
+- id: futian-office
+  category: toilet
+  name: 区政府办事大厅公厕
+  location: [114.0550, 22.5410]
+  hours: "Mo-Fr 09:00-17:00; PH off"
+- id: baidu-point
+  category: toilet
+  name: 百度坐标的公厕
+  location: [114.0637, 22.5589]
+  crs: bd09
+  hours: 24/7
+"""
+
+
+@pytest.mark.parametrize(
+    ("epoch", "expected"),
+    [
+        ("1738108800", "<strong>Today (2025-01-29):</strong> Closed"),  # Spring Festival
+        ("1759017600", "<strong>Today (2025-09-28):</strong> 09:00–17:00"),  # working Sunday
+        ("1759017600", "<strong>Today (2025-09-28):</strong> 09:00–17:00"),
+        ("1758412800", "<strong>Today (2025-09-21):</strong> Closed"),  # an ordinary Sunday
+    ],
+)
+def test_todays_hours_follow_the_holiday_calendar(
+    make_site: MakeSite,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    epoch: str,
+    expected: str,
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    site = make_site({"content/facilities/toilet/more.yaml": MO_FR_OFFICE})
+    build(site, tmp_path / "out")
+    assert expected in (tmp_path / "out/en/toilet/futian-office/index.html").read_text()
+
+
+def test_bd09_card_is_published_in_wgs84(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site({"content/facilities/toilet/more.yaml": MO_FR_OFFICE})
+    build(site, tmp_path / "out")
+    features = json.loads((tmp_path / "out/data/en/toilet.geojson").read_text())["features"]
+    lng, lat = next(f for f in features if f["id"] == "baidu-point")["geometry"]["coordinates"]
+    # BD-09 is about 1.1 km north-east of WGS-84 in Shenzhen.
+    assert (round(lng, 3), round(lat, 3)) == (114.052, 22.556)
