@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from .errors import Mark, Report
 from .source import LocatedDict, LocatedList
@@ -165,12 +165,16 @@ class Integer(Field):
         super().__init__(**kw)
         self.min, self.max = min, max
 
-    def parse(self, value: Any, mark: Mark, ctx: Context) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise Invalid(f"expected a whole number, got {describe(value)}")
-        if self.min is not None and value < self.min:
+    accepts: tuple[type, ...] = (int,)
+    expected = "a whole number"
+
+    def parse(self, value: Any, mark: Mark, ctx: Context) -> Any:
+        if isinstance(value, bool) or not isinstance(value, self.accepts):
+            raise Invalid(f"expected {self.expected}, got {describe(value)}")
+        number = cast(float, value)
+        if self.min is not None and number < self.min:
             raise Invalid(f"{value} is below the minimum {self.min}")
-        if self.max is not None and value > self.max:
+        if self.max is not None and number > self.max:
             raise Invalid(f"{value} is above the maximum {self.max}")
         return value
 
@@ -185,15 +189,8 @@ class Integer(Field):
 
 class Number(Integer):
     type_name = "number"
-
-    def parse(self, value: Any, mark: Mark, ctx: Context) -> Any:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise Invalid(f"expected a number, got {describe(value)}")
-        if self.min is not None and value < self.min:
-            raise Invalid(f"{value} is below the minimum {self.min}")
-        if self.max is not None and value > self.max:
-            raise Invalid(f"{value} is above the maximum {self.max}")
-        return value
+    accepts = (int, float)
+    expected = "a number"
 
     def json_schema(self) -> JSON:
         schema = super().json_schema()
