@@ -1,0 +1,98 @@
+"""Build-time data for the front-end search: pinyin of names and the Traditional fold map.
+
+The browser side (``themes/default/static/js/search.js``) matches queries against these; see
+``docs/front-end-data.md`` for the published formats.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+import opencc
+from pypinyin import Style, lazy_pinyin
+
+# Letters and digits of any script but Han (which pypinyin reads): "B1", "2", "songshan".
+_TOKEN = re.compile(r"[^\W_]+")
+
+# Traditional -> Simplified, tried in order: plain t2s leaves some regional Traditional forms
+# that the build writes for zh-Hant (Hong Kong 衞, Taiwan 著 for 着) as they are.
+_TO_SIMPLIFIED = ("t2s", "hk2s", "tw2s")
+# Simplified -> Traditional: the forms a reader may type for a character the texts hold.
+_TO_TRADITIONAL = ("s2t", "s2hk", "s2tw")
+
+
+@lru_cache(maxsize=8)
+def _converter(profile: str) -> opencc.OpenCC:
+    return opencc.OpenCC(profile)
+
+
+def _convert(text: str, profile: str) -> str:
+    return str(_converter(profile).convert(text))
+
+
+def _tokens(text: str) -> str:
+    """A non-Chinese run handed over by pypinyin, as lowercase tokens (punctuation dropped)."""
+    return " ".join(_TOKEN.findall(text.lower()))
+
+
+@lru_cache(maxsize=200_000)
+def pinyin_syllables(text: str) -> str:
+    """Space-separated toneless pinyin of a name; digits and latin runs kept as lowercase tokens.
+
+    ü is written "v" (nv, lv), as pinyin keyboards type it. Memoised: names repeat a lot.
+    """
+    # NFKC first, so that full-width "２號" gives the token "2" like "2號". pypinyin's phrase
+    # readings are keyed on Simplified text (長春 alone reads zhang chun, 长春 chang chun), so
+    # it reads the phrase-aware Simplified conversion.
+    simple = _convert(unicodedata.normalize("NFKC", text), "t2s")
+    syllables = lazy_pinyin(simple, style=Style.NORMAL, errors=_tokens, v_to_u=False)
+    # A run may come back as several tokens ("abc 2") or none (punctuation): split and rejoin.
+    return " ".join(" ".join(syllables).lower().split())
+
+
+@lru_cache(maxsize=50_000)
+def _simplified(char: str) -> str:
+    """The single-character Simplified form of ``char`` (itself if none), to a fixed point."""
+    seen = {char}
+    current = char
+    while True:
+        step = next(
+            (
+                out
+                for profile in _TO_SIMPLIFIED
+                if len(out := _convert(current, profile)) == 1 and out != current
+            ),
+            current,
+        )
+        # A chain A -> B -> C must map A straight to C: the browser folds in one pass.
+        if step in seen:
+            return current
+        seen.add(step)
+        current = step
+
+
+def fold_map(texts: Iterable[str]) -> dict[str, str]:
+    """Traditional characters of ``texts``, and Traditional forms of their Simplified ones,
+    each mapped to its single-character Simplified form."""
+    chars: set[str] = set()
+    for text in texts:
+        # The browser NFKC-normalises before folding, so the keys must be NFKC forms too.
+        chars.update(unicodedata.normalize("NFKC", text))
+    candidates = set(chars)
+    # Texts in Simplified only must still be found by a query typed in Traditional (厕 by 廁),
+    # and Hong Kong texts (衞) by a Taiwan reader (衛).
+    for char in chars:
+        simple = _simplified(char)
+        for profile in _TO_TRADITIONAL:
+            out = _convert(simple, profile)
+            if len(out) == 1:
+                candidates.add(out)
+    folds: dict[str, str] = {}
+    for char in sorted(candidates):
+        simple = _simplified(char)
+        if simple != char:
+            folds[char] = simple
+    return folds
