@@ -9,25 +9,24 @@ gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup, escape
 
+from .appdata import build_app_data
+from .assets import collect_assets, import_map_script
 from .errors import BuildError, ConfigError, Report
 from .i18n import LOCALE_NAMES, LText, slug
 from .model import Category, FacilityCard, Guide, Site, Spans
 from .navlinks import nav_links
 from .source import LocatedDict, YamlSyntaxError, parse_yaml
-
-HASHED_SUFFIXES = (".css", ".js", ".svg", ".png", ".webp", ".woff2")
 
 
 @dataclass(frozen=True)
@@ -63,8 +62,10 @@ class Renderer:
         self.config = site.config
         self.theme = theme
         self.base_path = self.config.base_path
-        self.assets = self._hash_assets()
         self.strings = self._load_strings()
+        self.assets = collect_assets(theme, {"css/categories.css": self._category_css()})
+        self.app_data = build_app_data(site)
+        self.import_map, import_map_hash = import_map_script(self.assets.imports, self.base_path)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(theme / "templates"),
             autoescape=True,
@@ -99,7 +100,7 @@ class Renderer:
                 listed = self._guides_by_facility.setdefault(entry.facility.id, [])
                 if guide not in listed:
                     listed.append(guide)
-        self.csp = self._csp()
+        self.csp = self._csp(import_map_hash)
         self.pages = self._plan_pages()
         self._by_key: dict[tuple[str, ...], dict[str, Page]] = {}
         for page in self.pages:
@@ -115,7 +116,7 @@ class Renderer:
         return self.config.base_url + path
 
     def asset_url(self, name: str) -> str:
-        return self.url(self.assets[name][0])
+        return self.url(self.assets.paths[name])
 
     @staticmethod
     def facility_path(locale: str, facility: FacilityCard) -> str:
@@ -274,12 +275,9 @@ class Renderer:
 
     def render(self, progress: Callable[[int], None] | None = None) -> Iterator[tuple[str, bytes]]:
         """Every output file as ``(relative path, bytes)``, in a fixed order."""
-        for _name, (hashed, content) in sorted(self.assets.items()):
-            yield hashed, content
-        for extra in sorted(self._static_extras()):
-            rel = extra.relative_to(self.theme / "static").as_posix()
-            yield f"assets/{rel}", extra.read_bytes()
-        yield from self._data_files()
+        yield from sorted(self.assets.files.items())
+        yield from sorted(self.app_data.files.items())
+        yield from self._geojson_files()
         templates: dict[str, jinja2.Template] = {}
         for done, page in enumerate(self.pages, start=1):
             template = templates.get(page.template) or self._template(page.template)
@@ -313,6 +311,10 @@ class Renderer:
             "csp": self.csp,
             "paths": self,
             "nav_links": nav_links,
+            "import_map": Markup(self.import_map),
+            "app_config_json": (
+                _json_script(self.app_config(locale)) if page.key == ("home",) else ""
+            ),
         }
 
     def _render_root(self, template: str) -> bytes:
@@ -338,9 +340,11 @@ class Renderer:
             "csp": self.csp,
             "paths": self,
             "all_strings": self.strings,
+            "import_map": Markup(self.import_map),
+            "app_config_json": "",
         }
 
-    def _csp(self) -> str:
+    def _csp(self, import_map_hash: str) -> str:
         tile_origins = sorted(
             {
                 _origin(t.url.replace("{s}", "a"))
@@ -352,7 +356,8 @@ class Renderer:
         return "; ".join(
             [
                 "default-src 'self'",
-                "script-src 'self'",
+                f"script-src 'self' {import_map_hash}",
+                "worker-src 'self'",
                 "style-src 'self'",
                 "img-src " + " ".join(["'self'", "data:", *tile_origins]),
                 "connect-src " + " ".join(["'self'", *report]),
@@ -364,33 +369,13 @@ class Renderer:
 
     # -- assets and strings -----------------------------------------------------------
 
-    def _hash_assets(self) -> dict[str, tuple[str, bytes]]:
-        static = self.theme / "static"
-        assets: dict[str, tuple[str, bytes]] = {}
+    def _category_css(self) -> bytes:
         # Category colours come from content; the CSP forbids inline styles, so they are
         # published as a small generated stylesheet.
-        rules = "".join(
+        return "".join(
             f'[data-category="{c.id}"]{{--category-color:{c.color}}}\n'
             for c in self.site.categories
-        )
-        generated = rules.encode()
-        digest = hashlib.sha256(generated).hexdigest()[:10]
-        assets["css/categories.css"] = (f"assets/css/categories.{digest}.css", generated)
-        for path in sorted(static.rglob("*")) if static.is_dir() else []:
-            if path.is_file() and path.suffix in HASHED_SUFFIXES:
-                rel = PurePosixPath(path.relative_to(static).as_posix())
-                content = path.read_bytes()
-                digest = hashlib.sha256(content).hexdigest()[:10]
-                hashed = PurePosixPath("assets", rel.parent, f"{rel.stem}.{digest}{rel.suffix}")
-                assets[str(rel)] = (str(hashed), content)
-        return assets
-
-    def _static_extras(self) -> list[Path]:
-        """Theme files copied as they are: licences of vendored libraries, for example."""
-        static = self.theme / "static"
-        if not static.is_dir():
-            return []
-        return [p for p in static.rglob("*") if p.is_file() and p.suffix not in HASHED_SUFFIXES]
+        ).encode()
 
     def _load_strings(self) -> dict[str, dict[str, str]]:
         strings: dict[str, dict[str, str]] = {}
@@ -414,25 +399,81 @@ class Renderer:
 
     # -- data files -------------------------------------------------------------------
 
-    def _data_files(self) -> Iterator[tuple[str, bytes]]:
-        sched = self.site.schedules
-        yield (
-            "data/hours.json",
-            json_dumps(
-                {
-                    "start": sched.start.isoformat(),
-                    "length": sched.length,
-                    "timezone": self.config.timezone,
-                    "days": [[list(span) for span in spans] for spans in sched.days],
-                    "rows": [list(row) for row in sched.rows],
-                }
-            ).encode(),
-        )
+    def _geojson_files(self) -> Iterator[tuple[str, bytes]]:
+        """RFC 7946 GeoJSON per category and locale: the open-data export of the map."""
         for locale in self.config.locales:
             for category in self.site.categories:
                 features = [self._feature(f, locale) for f in category.facilities]
                 collection = {"type": "FeatureCollection", "features": features}
                 yield f"data/{slug(locale)}/{category.id}.geojson", json_dumps(collection).encode()
+
+    def app_config(self, locale: str) -> dict[str, Any]:
+        """The JSON the map front-end reads from the home page (docs/front-end-data.md)."""
+        data, url = self.app_data, self.url
+        return {
+            "locale": locale,
+            "base": self.base_path,
+            "timezone": self.config.timezone,
+            "map": {
+                "center": list(self.config.center),
+                "zoom": self.config.zoom,
+                "bounds": [list(corner) for corner in self.config.bounds],
+            },
+            "tiles": [
+                {
+                    "id": t.id,
+                    "name": t.name.get(locale) or next(iter(t.name.values())),
+                    "url": t.url,
+                    "subdomains": t.subdomains,
+                    "attribution": t.attribution,
+                    "maxZoom": t.max_zoom,
+                    "crs": t.crs,
+                    "approval": t.approval_number,
+                    "prefetch": t.prefetch,
+                }
+                for t in self.config.tiles
+            ],
+            "hours": url(data.hours),
+            "fold": url(data.fold),
+            "report": (
+                self.config.report_endpoint + "requests.json"
+                if self.config.report_endpoint
+                else None
+            ),
+            "locales": [
+                {"code": code, "name": LOCALE_NAMES[code], "home": url(f"{slug(code)}/")}
+                for code in self.config.locales
+            ],
+            "strings": self.strings[locale],
+            "assets": {name: url(path) for name, path in sorted(self.assets.paths.items())},
+            "categories": [self._category_config(c, locale) for c in self.site.categories],
+        }
+
+    def _category_config(self, category: Category, locale: str) -> dict[str, Any]:
+        filters: list[dict[str, Any]] = []
+        for name, fd in category.fields.items():
+            if not fd.filter:
+                continue
+            entry: dict[str, Any] = {
+                "field": name,
+                "kind": fd.kind,
+                "label": category.labels[name][locale],
+            }
+            if fd.kind == "enum":
+                labels = category.value_labels[name]
+                entry["values"] = [[v, labels[v][locale]] for v in labels]
+            filters.append(entry)
+        return {
+            "id": category.id,
+            "name": category.name[locale],
+            "color": category.color,
+            "icon": category.icon,
+            "count": len(category.facilities),
+            "points": self.url(self.app_data.points[category.id]),
+            "text": self.url(self.app_data.texts[(category.id, locale)]),
+            "pages": self.url(self.category_path(locale, category)),
+            "filters": filters,
+        }
 
     def _feature(self, facility: FacilityCard, locale: str) -> dict[str, Any]:
         props: dict[str, Any] = {

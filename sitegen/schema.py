@@ -128,10 +128,10 @@ class LocalizedText(Field):
             result: dict[str, str] = {}
             for key, text in value.items():
                 if key not in ctx.locales:
-                    raise Invalid(
-                        f'unknown locale "{key}"{did_you_mean(str(key), ctx.locales)}',
-                        value.key_mark(key),
-                    )
+                    hint = did_you_mean(str(key), ctx.locales)
+                    if " " in str(key):  # `{en: a, b}` splits at the comma: a common slip
+                        hint = '; put text with a comma inside {…} in quotes'
+                    raise Invalid(f'unknown locale "{key}"{hint}', value.key_mark(key))
                 if not isinstance(text, str) or not text.strip():
                     raise Invalid(
                         f"{key}: expected text, got {describe(text)}", value.value_mark(key)

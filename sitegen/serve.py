@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import functools
 import http.server
+import io
 import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -42,8 +44,26 @@ class _Rebuilder(FileSystemEventHandler):
             self._timer.start()
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Serves the output folder; a missing page gets the site's own 404 page, as on a CDN."""
+class StaticHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a built site as a CDN would: precompressed copies, the site's own 404 page."""
+
+    def send_head(self) -> io.BytesIO | BinaryIO | None:
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        accepted = self.headers.get("Accept-Encoding", "")
+        for suffix, coding in ((".br", "br"), (".gz", "gzip")):
+            variant = path.with_name(path.name + suffix)
+            if coding in accepted and variant.is_file() and path.is_file():
+                body = variant.read_bytes()
+                self.send_response(200)
+                self.send_header("Content-Type", self.guess_type(str(path)))
+                self.send_header("Content-Encoding", coding)
+                self.send_header("Vary", "Accept-Encoding")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                return io.BytesIO(body)
+        return super().send_head()
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = Path(str(self.directory)) / "404.html"
@@ -57,6 +77,17 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        log.debug("%s " + format, self.address_string(), *args)
+
+
+def static_server(
+    root: Path, host: str = "127.0.0.1", port: int = 0
+) -> http.server.ThreadingHTTPServer:
+    """An HTTP server for a built site folder (port 0 picks a free port)."""
+    handler = functools.partial(StaticHandler, directory=str(root))
+    return http.server.ThreadingHTTPServer((host, port), handler)
 
 
 def _safe_build(project_dir: Path, out: Path, base_url: str) -> bool:
@@ -80,8 +111,7 @@ def serve(project_dir: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
     base_url = f"http://{host}:{port}/"
     print(f"Building {project_dir.resolve()} ...", flush=True)
     build(project_dir, out, base_url)  # the first build must succeed: nothing to serve otherwise
-    handler = functools.partial(_Handler, directory=str(out))
-    server = http.server.ThreadingHTTPServer((host, port), handler)
+    server = static_server(out, host, port)
     rebuild = functools.partial(_safe_build, project_dir, out, base_url)
     observer = Observer()
     events = _Rebuilder(rebuild)

@@ -6,6 +6,7 @@ rewritten, so they keep their modification time and a sync to a CDN skips them.
 
 from __future__ import annotations
 
+import gzip
 import logging
 import os
 import shutil
@@ -14,7 +15,18 @@ from pathlib import Path, PurePosixPath
 
 from .errors import BuildError
 
+try:
+    import brotli
+except ImportError:  # pragma: no cover - brotli is a dependency, but .gz alone still helps
+    brotli = None
+
 log = logging.getLogger(__name__)
+
+# Text formats a CDN may serve precompressed; HTML pages are left to the CDN (there are
+# tens of thousands of them and they are small).
+PRECOMPRESS_SUFFIXES = (".js", ".mjs", ".css", ".json", ".geojson", ".svg", ".xml", ".txt")
+PRECOMPRESS_MIN_BYTES = 1024
+BROTLI_MAX_BYTES_AT_11 = 2 * 2**20
 
 
 @dataclass
@@ -60,11 +72,17 @@ class StagedOutput:
         target.parent.mkdir(parents=True, exist_ok=True)
         previous = self.out_dir / path
         self.stats.bytes += len(content)
-        if _same_bytes(previous, content):
-            os.link(previous, target)
+        variants = _precompressed_names(rel, content)
+        if _same_bytes(previous, content) and all(
+            (self.out_dir / v).is_file() for v in variants
+        ):
+            for name in (rel, *variants):  # the compressed copies cannot differ either
+                os.link(self.out_dir / name, self.staging / name)
             self.stats.unchanged += 1
             return
         target.write_bytes(content)
+        for name in variants:
+            (self.staging / name).write_bytes(_compress(name, content))
         self.stats.written += 1
 
     def commit(self) -> None:
@@ -76,6 +94,22 @@ class StagedOutput:
         os.replace(self.staging, self.out_dir)
         shutil.rmtree(old, ignore_errors=True)
         log.debug("output swapped into %s", self.out_dir)
+
+
+def _precompressed_names(rel: str, content: bytes) -> tuple[str, ...]:
+    if not rel.endswith(PRECOMPRESS_SUFFIXES) or len(content) < PRECOMPRESS_MIN_BYTES:
+        return ()
+    return (rel + ".gz", rel + ".br") if brotli is not None else (rel + ".gz",)
+
+
+def _compress(name: str, content: bytes) -> bytes:
+    if name.endswith(".br"):
+        # Quality 11 is ~30x slower than 9 for ~20% less; spend it where it pays: the
+        # files phones fetch. Multi-megabyte exports get 9 (0.2 s instead of 6 s for 4 MB).
+        quality = 11 if len(content) <= BROTLI_MAX_BYTES_AT_11 else 9
+        return bytes(brotli.compress(content, quality=quality))
+    # mtime=0 and no file name in the header: the same input gives the same bytes.
+    return gzip.compress(content, compresslevel=9, mtime=0)
 
 
 def _same_bytes(path: Path, content: bytes) -> bool:

@@ -124,7 +124,8 @@ def test_data_files(site: Path, tmp_path: Path) -> None:
     [feature] = collection["features"]
     assert feature["geometry"]["coordinates"] == [114.0572, 22.5535]
     assert feature["properties"]["accessible"] is True
-    hours = json.loads((out / "data/hours.json").read_text())
+    [hours_file] = out.glob("data/hours.*.json")
+    hours = json.loads(hours_file.read_text())
     assert hours["start"] == "2025-01-29"
     day = hours["days"][hours["rows"][feature["properties"]["h"]][0]]
     assert day == [[360, 1380]]

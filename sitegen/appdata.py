@@ -1,0 +1,163 @@
+"""Data files for the map front-end: compact, content-hashed, shared across locales.
+
+See docs/front-end-data.md for the formats. Points are ordered along a Hilbert curve so
+that the delta-encoded coordinates stay small; texts are per locale but identical files
+(English falling back to the source names, say) get the same hash and are stored once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import geo
+from .model import Category, FacilityCard, Site
+from .search import fold_map, pinyin_syllables
+
+COORD_SCALE = 100_000  # 1e-5 degree, about 1 m: plenty for a map, and small deltas
+
+
+def compact_json(value: Any) -> bytes:
+    """Deterministic, compact JSON bytes."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def hashed_name(prefix: str, content: bytes, suffix: str = ".json") -> str:
+    return f"{prefix}.{hashlib.sha256(content).hexdigest()[:10]}{suffix}"
+
+
+def _hilbert_index(x: int, y: int, order: int = 16) -> int:
+    """Position of cell (x, y) along a Hilbert curve over a 2**order grid."""
+    index = 0
+    s = 1 << (order - 1)
+    while s:
+        rx = 1 if x & s else 0
+        ry = 1 if y & s else 0
+        index += s * s * ((3 * rx) ^ ry)
+        if ry == 0:  # rotate the quadrant so the curve stays continuous
+            if rx == 1:
+                x, y = s - 1 - x, s - 1 - y
+            x, y = y, x
+        s >>= 1
+    return index
+
+
+def spatial_order(
+    facilities: Sequence[FacilityCard], bounds: tuple[tuple[float, float], tuple[float, float]]
+) -> list[FacilityCard]:
+    """Facilities sorted along a Hilbert curve over the site's bounds (ties by id)."""
+    (west, south), (east, north) = bounds
+    size = (1 << 16) - 1
+
+    def key(f: FacilityCard) -> tuple[int, str]:
+        x = int((f.lng - west) / (east - west) * size)
+        y = int((f.lat - south) / (north - south) * size)
+        return _hilbert_index(min(max(x, 0), size), min(max(y, 0), size)), f.id
+
+    return sorted(facilities, key=key)
+
+
+def delta_encode(pairs: Iterable[tuple[float, float]]) -> list[int]:
+    """``[x0, y0, dx1, dy1, ...]`` in integer units of 1e-5 degree."""
+    out: list[int] = []
+    px = py = 0
+    for x, y in pairs:
+        ix, iy = round(x * COORD_SCALE), round(y * COORD_SCALE)
+        out += (ix - px, iy - py)
+        px, py = ix, iy
+    return out
+
+
+def points_payload(
+    category: Category, facilities: Sequence[FacilityCard], with_gcj02: bool
+) -> dict[str, Any]:
+    """The locale-independent map data of one category."""
+    payload: dict[str, Any] = {
+        "ids": [f.id for f in facilities],
+        "xy": delta_encode((f.lng, f.lat) for f in facilities),
+    }
+    if with_gcj02:
+        payload["gcj"] = delta_encode(geo.wgs84_to_gcj02(f.lng, f.lat) for f in facilities)
+    if category.hours_field:
+        payload["h"] = [-1 if f.schedule is None else f.schedule for f in facilities]
+    bools: dict[str, str] = {}
+    enums: dict[str, Any] = {}
+    for name, fd in category.fields.items():
+        if not fd.filter:
+            continue
+        if fd.kind == "bool":
+            bools[name] = "".join("1" if f.values.get(name) is True else "0" for f in facilities)
+        elif fd.kind == "enum":
+            values = list(getattr(fd.field, "values", []))
+            codes = {v: i for i, v in enumerate(values)}
+            enums[name] = {
+                "values": values,
+                "codes": [codes.get(f.values.get(name), -1) for f in facilities],
+            }
+    if bools:
+        payload["bool"] = bools
+    if enums:
+        payload["enum"] = enums
+    return payload
+
+
+def text_payload(
+    facilities: Sequence[FacilityCard], locale: str, pinyin: list[str]
+) -> dict[str, Any]:
+    """Names, addresses and pinyin of one category's facilities, in point order."""
+    return {
+        "name": [f.name[locale] for f in facilities],
+        "addr": [f.address[locale] if f.address is not None else None for f in facilities],
+        "py": pinyin,
+    }
+
+
+@dataclass
+class AppData:
+    """Every front-end data file of a site, and the URLs each locale's config points at."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    points: dict[str, str] = field(default_factory=dict)  # category id -> path
+    texts: dict[tuple[str, str], str] = field(default_factory=dict)  # (category, locale) -> path
+    hours: str = ""
+    fold: str = ""
+
+    def add(self, prefix: str, payload: Any) -> str:
+        content = compact_json(payload)
+        path = hashed_name(prefix, content)
+        self.files[path] = content
+        return path
+
+
+def build_app_data(site: Site) -> AppData:
+    """Compute all front-end data files of ``site``."""
+    data = AppData()
+    with_gcj02 = any(t.crs == "gcj02" for t in site.config.tiles)
+    all_texts: list[str] = []
+    for category in site.categories:
+        ordered = spatial_order(category.facilities, site.config.bounds)
+        data.points[category.id] = data.add(
+            f"data/points/{category.id}", points_payload(category, ordered, with_gcj02)
+        )
+        source = site.config.source_locale
+        pinyin = [pinyin_syllables(f.name[source]) for f in ordered]
+        for locale in site.config.locales:
+            text = text_payload(ordered, locale, pinyin)
+            all_texts += [t for t in text["name"] + text["addr"] if t]
+            data.texts[(category.id, locale)] = data.add(f"data/text/{category.id}", text)
+    sched = site.schedules
+    data.hours = data.add(
+        "data/hours",
+        {
+            "start": sched.start.isoformat(),
+            "length": sched.length,
+            "timezone": site.config.timezone,
+            "days": [[list(span) for span in spans] for spans in sched.days],
+            "rows": [list(row) for row in sched.rows],
+        },
+    )
+    data.fold = data.add("data/fold", dict(sorted(fold_map(all_texts).items())))
+    return data

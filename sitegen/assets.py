@@ -1,0 +1,88 @@
+"""Theme assets: content-hashed file names, vendored libraries and the import map.
+
+Our own CSS/JS/images get a content hash in their names (cache forever, change on edit).
+Vendored libraries under ``static/vendor/NAME-VERSION/`` keep their paths, so the
+relative references inside them (a stylesheet's images) keep working; the version in the
+folder name is their cache key. ES modules import each other through an import map, so
+hashed names never appear inside module code.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from .errors import ConfigError
+
+HASHED_SUFFIXES = (".css", ".js", ".mjs", ".svg", ".png", ".webp", ".woff2")
+
+
+@dataclass
+class ThemeAssets:
+    """Every asset file to publish, and the output path of each theme file by its name."""
+
+    files: dict[str, bytes] = field(default_factory=dict)  # output path -> content
+    paths: dict[str, str] = field(default_factory=dict)  # "css/main.css" -> output path
+    imports: dict[str, str] = field(default_factory=dict)  # import map: specifier -> path
+
+    def add_hashed(self, name: str, content: bytes) -> str:
+        rel = PurePosixPath(name)
+        digest = hashlib.sha256(content).hexdigest()[:10]
+        path = str(PurePosixPath("assets", rel.parent, f"{rel.stem}.{digest}{rel.suffix}"))
+        self.files[path] = content
+        self.paths[name] = path
+        return path
+
+
+def collect_assets(theme: Path, generated: dict[str, bytes]) -> ThemeAssets:
+    """Read the theme's ``static/`` folder; ``generated`` adds build-made files by name."""
+    assets = ThemeAssets()
+    static = theme / "static"
+    files = sorted(p for p in static.rglob("*") if p.is_file()) if static.is_dir() else []
+    for path in files:
+        name = path.relative_to(static).as_posix()
+        content = path.read_bytes()
+        if name.startswith("vendor/") or path.suffix not in HASHED_SUFFIXES:
+            assets.files[f"assets/{name}"] = content
+            assets.paths[name] = f"assets/{name}"
+        else:
+            assets.add_hashed(name, content)
+    for name, content in sorted(generated.items()):
+        assets.add_hashed(name, content)
+    assets.imports = _import_map(theme, assets)
+    return assets
+
+
+def _import_map(theme: Path, assets: ThemeAssets) -> dict[str, str]:
+    """Bare specifiers of the theme's ``importmap.json`` plus ``app/NAME.js`` for our modules."""
+    imports: dict[str, str] = {}
+    declared = theme / "importmap.json"
+    if declared.is_file():
+        try:
+            data = json.loads(declared.read_text("utf-8"))
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{declared}:{exc.lineno}:{exc.colno}: {exc.msg}") from None
+        for specifier, name in sorted(data.get("imports", {}).items()):
+            if name not in assets.paths:
+                raise ConfigError(
+                    f'{declared}: "{specifier}" points at static/{name}, which does not exist'
+                )
+            imports[specifier] = assets.paths[name]
+    for name, path in sorted(assets.paths.items()):
+        if name.startswith("js/") and name.endswith(".js") and "/" not in name[3:]:
+            imports[f"app/{name[3:]}"] = path
+    return imports
+
+
+def import_map_script(imports: dict[str, str], base_path: str) -> tuple[str, str]:
+    """The import map JSON for a page, and its CSP hash source (``'sha256-…'``)."""
+    text = json.dumps(
+        {"imports": {k: base_path + v for k, v in imports.items()}},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+    return text, f"'sha256-{digest}'"

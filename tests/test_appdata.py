@@ -1,0 +1,125 @@
+"""Front-end data: compact points, shared texts, hashed names, precompressed copies."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import json
+import random
+import re
+from pathlib import Path
+
+import brotli
+import pytest
+
+from sitegen.appdata import delta_encode, spatial_order
+from sitegen.build import build
+
+from .conftest import MakeSite
+
+MORE_TOILETS = """\
+- id: nanshan-0001
+  category: toilet
+  name: {zh-Hans: 南山公园公厕, en: Nanshan Park Toilet}
+  address: 南山区南山大道
+  location: [113.9300, 22.5300]
+  hours: "Mo-Fr 09:00-17:00; PH off"
+  accessible: false
+  grade: 三类
+- id: luohu-0001
+  category: toilet
+  name: 罗湖口岸公厕
+  location: [114.1180, 22.5330]
+  hours: 24/7
+"""
+
+
+@pytest.fixture
+def out(make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1738108800")
+    site = make_site({"content/facilities/toilet/more.yaml": MORE_TOILETS})
+    build(site, tmp_path / "out")
+    return tmp_path / "out"
+
+
+def decode_xy(xy: list[int]) -> list[tuple[float, float]]:
+    points, x, y = [], 0, 0
+    for dx, dy in zip(xy[::2], xy[1::2], strict=True):
+        x, y = x + dx, y + dy
+        points.append((x / 100_000, y / 100_000))
+    return points
+
+
+def test_points_file_round_trips(out: Path) -> None:
+    [path] = out.glob("data/points/toilet.*.json")
+    points = json.loads(path.read_text())
+    coords = dict(zip(points["ids"], decode_xy(points["xy"]), strict=True))
+    assert coords == {
+        "futian-0001": (114.0572, 22.5535),
+        "nanshan-0001": (113.93, 22.53),
+        "luohu-0001": (114.118, 22.533),
+    }
+    order = points["ids"]
+    assert points["bool"] == {
+        "accessible": "".join("1" if i == "futian-0001" else "0" for i in order)
+    }
+    assert set(points) == {"ids", "xy", "h", "bool"}  # grade is not a filter: not published
+    hours = json.loads(next(out.glob("data/hours.*.json")).read_text())
+    closed_today = hours["days"][hours["rows"][points["h"][order.index("nanshan-0001")]][0]]
+    assert closed_today == []  # 2025-01-29 is Spring Festival: "PH off"
+
+
+def test_texts_per_locale_share_identical_files(out: Path) -> None:
+    texts = {p.name: json.loads(p.read_text()) for p in out.glob("data/text/toilet.*.json")}
+    names = sorted(tuple(t["name"]) for t in texts.values())
+    # zh-Hans, zh-Hant and en differ here (an English name was given for one toilet).
+    assert len(texts) == 3
+    assert any("南山公園公廁" in n for n in names) and any(
+        "Nanshan Park Toilet" in n for n in names
+    )
+    for text in texts.values():
+        assert len(text["name"]) == len(text["addr"]) == len(text["py"]) == 3
+        assert "luo hu kou an gong ce" in text["py"]
+
+
+def test_file_names_carry_content_hashes(out: Path) -> None:
+    for path in out.glob("data/*/*.json"):
+        digest = re.fullmatch(r".*\.([0-9a-f]{10})\.json", path.name)
+        assert digest and hashlib.sha256(path.read_bytes()).hexdigest()[:10] == digest[1]
+
+
+def test_precompressed_copies_match(out: Path) -> None:
+    css = next(out.glob("assets/css/main.*.css"))
+    assert gzip.decompress(css.with_name(css.name + ".gz").read_bytes()) == css.read_bytes()
+    assert brotli.decompress(css.with_name(css.name + ".br").read_bytes()) == css.read_bytes()
+    assert not list(out.glob("**/*.html.gz"))  # pages are left to the CDN
+
+
+def test_import_map_is_allowed_by_its_csp_hash(out: Path) -> None:
+    html = (out / "zh-hans/index.html").read_text()
+    script = re.search(r'<script type="importmap">(.*?)</script>', html, re.S)
+    assert script is not None
+    digest = base64.b64encode(hashlib.sha256(script[1].encode()).digest()).decode()
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html)
+    assert csp is not None and f"&#39;sha256-{digest}&#39;" in csp[1]
+    imports = json.loads(script[1])["imports"]
+    assert all(target.startswith("/assets/") for target in imports.values())
+
+
+def test_spatial_order_keeps_neighbours_close() -> None:
+    class P:
+        def __init__(self, i: int, lng: float, lat: float) -> None:
+            self.id, self.lng, self.lat = f"p{i:03d}", lng, lat
+
+    grid = [P(i, 114 + (i % 30) * 0.01, 22.45 + (i // 30) * 0.01) for i in range(900)]
+    random.Random(7).shuffle(grid)
+    bounds = ((113.9, 22.4), (114.4, 22.8))
+
+    def path_length(points: list[P]) -> int:
+        return sum(abs(s) for s in delta_encode((p.lng, p.lat) for p in points)[2:])
+
+    ordered = spatial_order(grid, bounds)  # type: ignore[arg-type]
+    assert sorted(p.id for p in ordered) == sorted(p.id for p in grid)
+    # Along the curve, most steps are to a neighbouring cell: the deltas stay small.
+    assert path_length(ordered) < path_length(grid) / 10
