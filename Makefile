@@ -31,6 +31,7 @@ lint: install
 	$(BIN)/mypy
 
 test: install tools/node_modules/vnu-jar/build/dist/vnu.jar lint
+	node --test tests/js/
 	$(BIN)/pytest
 
 # Regenerate content/facilities from the open data in data/sources (see data/README.md).
