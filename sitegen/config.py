@@ -98,6 +98,41 @@ TILE = Record(
     },
 )
 
+SERVICE_ATTRIBUTE = Record(
+    what="service attribute field",
+    fields={
+        "code": Text(required=True, pattern=_ID, pattern_doc="a short lowercase code"),
+        "description": LocalizedText(required=True),
+        "datatype": Enum(
+            ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"),
+            default="string",
+        ),
+        "required": Boolean(default=False),
+        "values": ListOf(
+            Record(
+                what="value field",
+                fields={
+                    "key": Text(required=True),
+                    "name": LocalizedText(required=True),
+                },
+            )
+        ),
+    },
+)
+
+SERVICE = Record(
+    what="service field",
+    fields={
+        "code": Text(required=True, pattern=_ID, pattern_doc="a short lowercase code"),
+        "name": LocalizedText(required=True),
+        "description": LocalizedText(),
+        "group": LocalizedText(),
+        "keywords": ListOf(Text()),
+        "categories": ListOf(Text(), doc="Facility categories this problem applies to."),
+        "attributes": ListOf(SERVICE_ATTRIBUTE),
+    },
+)
+
 SITE = Record(
     what="site setting",
     fields={
@@ -135,7 +170,11 @@ SITE = Record(
         "report": Record(
             what="report setting",
             prefix="report.",
-            fields={"endpoint": Url(required=True)},
+            fields={
+                "endpoint": Url(required=True, doc="Base URL of the Open311 GeoReport v2 API."),
+                "jurisdiction": Text(pattern=_ID, pattern_doc="a short lowercase id"),
+                "services": ListOf(SERVICE, doc="Problem categories citizens can report."),
+            },
         ),
         "theme": Text(default="default"),
         "data_sources": ListOf(
@@ -166,6 +205,19 @@ class TileLayer:
 
 
 @dataclass(frozen=True)
+class ReportService:
+    """A problem category of the Open311 endpoint (``report.services`` in site.yaml)."""
+
+    code: str
+    name: dict[str, str]
+    description: dict[str, str] | None
+    group: dict[str, str] | None
+    keywords: tuple[str, ...]
+    categories: tuple[str, ...]
+    attributes: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
 class DataSource:
     name: dict[str, str]
     url: str | None
@@ -192,6 +244,8 @@ class SiteConfig:
     bounds: tuple[tuple[float, float], tuple[float, float]]
     tiles: tuple[TileLayer, ...]
     report_endpoint: str | None
+    report_jurisdiction: str | None
+    report_services: tuple[ReportService, ...]
     theme: str
     data_sources: tuple[DataSource, ...]
 
@@ -284,6 +338,19 @@ def _build_config(project_dir: Path, v: dict[str, Any]) -> SiteConfig:
             for t in v["tiles"]
         ),
         report_endpoint=report.get("endpoint"),
+        report_jurisdiction=report.get("jurisdiction"),
+        report_services=tuple(
+            ReportService(
+                code=r["code"],
+                name=r["name"],
+                description=r.get("description"),
+                group=r.get("group"),
+                keywords=tuple(r.get("keywords") or ()),
+                categories=tuple(r.get("categories") or ()),
+                attributes=tuple(r.get("attributes") or ()),
+            )
+            for r in report.get("services") or ()
+        ),
         theme=v["theme"],
         data_sources=tuple(
             DataSource(d["name"], d.get("url"), d.get("license"))
