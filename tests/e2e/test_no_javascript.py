@@ -22,9 +22,12 @@ def test_lists_and_name_cards_work_without_javascript(
         )
         expect(page.locator(".today")).to_contain_text("06:00–23:00")
         amap = page.get_by_role("link", name="Directions in Amap")
-        expect(amap).to_have_attribute("href", "https://uri.amap.com/marker?position=114.0572,"
-                                       "22.5535&name=Lianhuashan%20Park%20South%20Gate%20Toilet"
-                                       "&coordinate=wgs84&callnative=1")
+        expect(amap).to_have_attribute(
+            "href",
+            "https://uri.amap.com/marker?position=114.0572,"
+            "22.5535&name=Lianhuashan%20Park%20South%20Gate%20Toilet"
+            "&coordinate=wgs84&callnative=1",
+        )
         page.get_by_role("link", name="繁體中文").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("蓮花山公園南門公廁")
     finally:
