@@ -116,6 +116,8 @@ class Renderer:
         return self.config.base_url + path
 
     def asset_url(self, name: str) -> str:
+        if name not in self.assets.paths:
+            raise BuildError(f'{self.theme / "static" / name}: the theme has no such file')
         return self.url(self.assets.paths[name])
 
     @staticmethod
