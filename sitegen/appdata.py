@@ -104,14 +104,11 @@ def points_payload(
     return payload
 
 
-def text_payload(
-    facilities: Sequence[FacilityCard], locale: str, pinyin: list[str]
-) -> dict[str, Any]:
-    """Names, addresses and pinyin of one category's facilities, in point order."""
+def text_payload(facilities: Sequence[FacilityCard], locale: str) -> dict[str, Any]:
+    """Names and addresses of one category's facilities in ``locale``, in point order."""
     return {
         "name": [f.name[locale] for f in facilities],
         "addr": [f.address[locale] if f.address is not None else None for f in facilities],
-        "py": pinyin,
     }
 
 
@@ -122,6 +119,7 @@ class AppData:
     files: dict[str, bytes] = field(default_factory=dict)
     points: dict[str, str] = field(default_factory=dict)  # category id -> path
     texts: dict[tuple[str, str], str] = field(default_factory=dict)  # (category, locale) -> path
+    pinyin: dict[str, str] = field(default_factory=dict)  # category id -> path
     hours: str = ""
     fold: str = ""
 
@@ -142,10 +140,14 @@ def build_app_data(site: Site) -> AppData:
         data.points[category.id] = data.add(
             f"data/points/{category.id}", points_payload(category, ordered, with_gcj02)
         )
+        # Pinyin is only needed by search, and is the same in every locale: a file of its own.
         source = site.config.source_locale
-        pinyin = [pinyin_syllables(f.name[source]) for f in ordered]
+        data.pinyin[category.id] = data.add(
+            f"data/pinyin/{category.id}",
+            {"py": [pinyin_syllables(f.name[source]) for f in ordered]},
+        )
         for locale in site.config.locales:
-            text = text_payload(ordered, locale, pinyin)
+            text = text_payload(ordered, locale)
             all_texts += [t for t in text["name"] + text["addr"] if t]
             data.texts[(category.id, locale)] = data.add(f"data/text/{category.id}", text)
     sched = site.schedules

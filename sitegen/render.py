@@ -117,7 +117,7 @@ class Renderer:
 
     def asset_url(self, name: str) -> str:
         if name not in self.assets.paths:
-            raise BuildError(f'{self.theme / "static" / name}: the theme has no such file')
+            raise BuildError(f"{self.theme / 'static' / name}: the theme has no such file")
         return self.url(self.assets.paths[name])
 
     @staticmethod
@@ -473,6 +473,7 @@ class Renderer:
             "count": len(category.facilities),
             "points": self.url(self.app_data.points[category.id]),
             "text": self.url(self.app_data.texts[(category.id, locale)]),
+            "pinyin": self.url(self.app_data.pinyin[category.id]),
             "pages": self.url(self.category_path(locale, category)),
             "filters": filters,
         }

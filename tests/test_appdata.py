@@ -79,8 +79,9 @@ def test_texts_per_locale_share_identical_files(out: Path) -> None:
         "Nanshan Park Toilet" in n for n in names
     )
     for text in texts.values():
-        assert len(text["name"]) == len(text["addr"]) == len(text["py"]) == 3
-        assert "luo hu kou an gong ce" in text["py"]
+        assert set(text) == {"name", "addr"} and len(text["name"]) == len(text["addr"]) == 3
+    [pinyin] = out.glob("data/pinyin/toilet.*.json")
+    assert "luo hu kou an gong ce" in json.loads(pinyin.read_text())["py"]
 
 
 def test_file_names_carry_content_hashes(out: Path) -> None:

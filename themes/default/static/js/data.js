@@ -7,7 +7,7 @@
  * A category's points:
  * {category, n, ids, coords: Float64Array [lng, lat, …] WGS-84, gcj: Float64Array | null,
  *  h: Int32Array | null, bool: {field: Uint8Array}, enums: {field: {values, codes: Int32Array}},
- *  text: null | {name, addr, py} once loaded, kd: null | spatial index (nearest.js)}
+ *  text: null | {name, addr} once loaded ({name, addr, py} once search needed it), kd: null | spatial index (nearest.js)}
  */
 function decodePoints(category, raw) {
   const n = raw.ids.length;
@@ -88,9 +88,17 @@ export function createStore(config) {
     return loaded;
   }
 
+  /** The points with texts and, for search only, the pinyin of every name (`text.py`). */
+  async function withPinyin(category) {
+    const [loaded, pinyin] = await Promise.all([withText(category), json(category.pinyin)]);
+    loaded.text = { ...loaded.text, py: pinyin.py };
+    return loaded;
+  }
+
   return {
     points: load,
     withText,
+    withPinyin,
     /** The points of a category id if already loaded, else undefined. */
     loaded: (id) => points.get(id),
     hours: () => json(config.hours),

@@ -1,5 +1,5 @@
-// The search box's engine room: on first use it loads search.js, the fold map and the texts of
-// the shown categories, and keeps one search (app/search.js) over every text loaded so far.
+// The search box's engine room: on first use it loads search.js, the fold map and the texts and
+// pinyin of the shown categories, and keeps one search (app/search.js) over every text loaded so far.
 
 /** `store` is data.js's; `categories` is config.categories. */
 export function createFinder(store, categories) {
@@ -11,9 +11,9 @@ export function createFinder(store, categories) {
     const [{ createSearch }, fold] = await Promise.all([
       import("app/search.js"),
       store.fold(),
-      ...shown.map((category) => store.withText(category)),
+      ...shown.map((category) => store.withPinyin(category)),
     ]);
-    const loaded = categories.map((c) => store.loaded(c.id)).filter((points) => points?.text);
+    const loaded = categories.map((c) => store.loaded(c.id)).filter((points) => points?.text?.py);
     const key = loaded.map((points) => points.category.id).join(",");
     if (key !== engineKey) {
       engine = createSearch({
