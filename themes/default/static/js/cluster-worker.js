@@ -17,7 +17,7 @@
 let index = null;
 
 function load({ coords, refs }) {
-  const started = Date.now();
+  const started = performance.now();
   const features = new Array(refs.length);
   for (let i = 0; i < refs.length; i++) {
     features[i] = {
@@ -35,7 +35,7 @@ function load({ coords, refs }) {
       if (acc.k !== props.k) acc.k = -1;
     },
   }).load(features);
-  self.postMessage({ type: "loaded", n: refs.length, ms: Date.now() - started });
+  self.postMessage({ type: "loaded", n: refs.length, ms: performance.now() - started });
 }
 
 function query({ seq, bbox, zoom }) {

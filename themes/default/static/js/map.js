@@ -188,6 +188,10 @@ export function createMap({ element, config, t, view, onSelect, onMove, onAvaila
     }
     for (const marker of drawn.values()) markers.removeLayer(marker);
     drawn = next;
+    // For benchmarks/frontend.py: when markers first reached the screen.
+    if (next.size && !performance.getEntriesByName("sitegen:first-markers").length) {
+      performance.mark("sitegen:first-markers");
+    }
   }
 
   // The starting view is WGS-84 but there are no published points yet to shift it by: it is
