@@ -53,18 +53,20 @@ NEAREST_SCRIPT = """async () => {
   for (let i = 0; i < xs.length; i++) index.add(xs[i], ys[i]);
   index.finish();
   const [[w, s], [e, n]] = config.map.bounds;
-  const times = [];
+  // performance.now() is coarse (0.1 ms) in a page that is not cross-origin isolated, so
+  // time batches of 200 queries and report the per-query mean of each batch.
+  const batches = [];
   let seed = 1;
   const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
-  for (let q = 0; q < 2000; q++) {
-    const lng = w + (e - w) * random(), lat = s + (n - s) * random();
+  for (let b = 0; b < 25; b++) {
     const t0 = performance.now();
-    around(index, lng, lat, 10);
-    times.push(performance.now() - t0);
+    for (let q = 0; q < 200; q++) {
+      around(index, w + (e - w) * random(), s + (n - s) * random(), 10);
+    }
+    batches.push((performance.now() - t0) / 200);
   }
-  times.sort((a, b) => a - b);
-  const p99 = times[Math.floor(times.length * 0.99)];
-  return { points: xs.length, median: times[times.length >> 1], p99 };
+  batches.sort((a, b) => a - b);
+  return { points: xs.length, median: batches[12], p99: batches[24] };
 }"""
 
 
@@ -80,11 +82,13 @@ def compressed_sizes(root: Path, pattern: str) -> dict[str, tuple[int, int]]:
     }
 
 
-def measure(page: Any, url: str) -> dict[str, float]:
+def measure(page: Any, url: str, total: int) -> dict[str, float]:
     page.goto(url)
+    # The clusterer is reloaded as categories arrive; wait for the load of every point.
     page.wait_for_function(
-        "performance.getEntriesByName('sitegen:first-markers').length > 0 && "
-        "performance.getEntriesByName('sitegen:cluster-load').length > 0",
+        f"""performance.getEntriesByName('sitegen:first-markers').length > 0 &&
+        performance.getEntriesByName('sitegen:cluster-load')
+          .some(m => m.detail.points === {total})""",
         timeout=60_000,
     )
     return page.evaluate("""() => {
@@ -92,7 +96,7 @@ def measure(page: Any, url: str) -> dict[str, float]:
         const shell = performance.getEntriesByType("resource")
           .filter(r => /\\.(css|js)$/.test(new URL(r.name).pathname))
           .filter(r => !/worker|supercluster/.test(r.name));
-        const load = performance.getEntriesByName("sitegen:cluster-load")[0];
+        const load = performance.getEntriesByName("sitegen:cluster-load").at(-1);
         return {
           shell: nav.transferSize + shell.reduce((sum, r) => sum + r.transferSize, 0),
           html: nav.transferSize,
@@ -136,13 +140,22 @@ def main() -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for _ in range(args.runs):
-            context = browser.new_context(viewport={"width": 412, "height": 860})
+            # CSP bypassed only so that the measuring scripts can run; nothing leaves loopback
+            # (the synthetic city's tile layer is a public host: its requests are refused).
+            context = browser.new_context(viewport={"width": 412, "height": 860}, bypass_csp=True)
+            context.route(
+                "**/*",
+                lambda route: (
+                    route.continue_() if route.request.url.startswith(base) else route.abort()
+                ),
+            )
             page = context.new_page()
             config = page.goto(base + "zh-hans/") and page.evaluate(
                 "JSON.parse(document.getElementById('sitegen-config').textContent)"
             )
             shown = ",".join(c["id"] for c in config["categories"])
-            runs.append(measure(page, f"{base}zh-hans/?c={shown}"))
+            total = sum(c["count"] for c in config["categories"])
+            runs.append(measure(page, f"{base}zh-hans/?c={shown}", total))
             runs[-1].update({f"nearest_{k}": v for k, v in page.evaluate(NEAREST_SCRIPT).items()})
             context.close()
         browser.close()
@@ -155,15 +168,15 @@ def main() -> None:
         f"app shell (HTML+CSS+JS as transferred, gzip over http): {median('shell') / 1024:.1f} KB"
         f" (HTML {median('html') / 1024:.1f} KB)"
     )
-    print(f"time to first marker render: {median('first_markers'):.0f} ms")
+    print(f"time to first marker render (from navigation start): {median('first_markers'):.0f} ms")
     print(
         f"clustering load ({median('clustered_points'):.0f} points, in the worker): "
         f"{median('cluster_load'):.0f} ms"
     )
     print(
         f"nearest-10 query over {median('nearest_points'):.0f} points: "
-        f"median {median('nearest_median') * 1000:.0f} µs, "
-        f"p99 {median('nearest_p99') * 1000:.0f} µs"
+        f"{median('nearest_median') * 1000:.0f} µs per query (median of 25 batches of 200; "
+        f"slowest batch {median('nearest_p99') * 1000:.0f} µs)"
     )
     print(f"(median of {args.runs} runs; site in {out})")
     if args.reuse is None:
