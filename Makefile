@@ -22,6 +22,7 @@ serve: install
 
 tools/node_modules/vnu-jar/build/dist/vnu.jar: tools/package.json tools/package-lock.json
 	scripts/install-test-deps
+	scripts/install-postgres
 	npm ci --prefix tools --no-audit --no-fund
 	touch $@
 

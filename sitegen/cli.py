@@ -123,3 +123,15 @@ def serve(project_dir: Path, host: str, port: int) -> None:
     except SitegenError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
+
+
+def _register_report_commands() -> None:
+    # The report endpoint's commands live with it (sitegen.reports) and are only imported
+    # when the CLI starts, like the build's.
+    from .reports.cli import report_server, reports
+
+    main.add_command(report_server)
+    main.add_command(reports)
+
+
+_register_report_commands()

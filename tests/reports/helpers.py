@@ -1,0 +1,129 @@
+"""Constants and helpers shared by the report-service tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from starlette.testclient import TestClient
+
+from sitegen.reports.records import TicketMaker
+from sitegen.reports.settings import ReportSettings
+from sitegen.reports.store import ReportStore, make_store
+
+HERE = Path(__file__).parent
+API = "/open311/v2/"
+ORIGIN = "https://map.example.org"
+STAFF_TOKEN = "staff-token-for-tests-0123456789"
+
+SITE_YAML = """\
+title: {zh-Hans: 深圳城市服务地图, en: Shenzhen City Services}
+locales: [zh-Hans, zh-Hant, en]
+source_locale: zh-Hans
+base_url: https://map.example.org/
+timezone: Asia/Shanghai
+map:
+  center: [114.06, 22.55]
+  bounds: [[113.7, 22.4], [114.7, 22.9]]
+tiles:
+  - id: osm
+    name: OpenStreetMap
+    url: https://tile.openstreetmap.org/{z}/{x}/{y}.png
+    attribution: © OpenStreetMap contributors
+report:
+  endpoint: https://reports.example.org/open311/v2/
+  jurisdiction: sz-demo
+  services:
+    - code: toilet_dirty
+      name: {zh-Hans: 厕所不清洁, en: Toilet is dirty}
+      description: {zh-Hans: 地面或厕位脏污, en: Floor or cubicles are dirty}
+      group: {zh-Hans: 公厕, en: Public toilets}
+      keywords: [toilet, clean]
+      categories: [toilet]
+    - code: toilet_broken
+      name: {zh-Hans: 设备故障, en: Something is broken}
+      group: {zh-Hans: 公厕, en: Public toilets}
+      categories: [toilet]
+      attributes:
+        - code: what
+          description: {zh-Hans: 哪里坏了？, en: What is broken?}
+          datatype: singlevaluelist
+          required: true
+          values:
+            - {key: flush, name: {zh-Hans: 冲水, en: Flush}}
+            - {key: door, name: {zh-Hans: 门锁, en: Door lock}}
+        - code: also
+          description: {zh-Hans: 还有什么？, en: Anything else?}
+          datatype: multivaluelist
+          values:
+            - {key: light, name: {zh-Hans: 照明, en: Light}}
+            - {key: soap, name: {zh-Hans: 洗手液, en: Soap}}
+        - code: count
+          description: {zh-Hans: 几个？, en: How many?}
+          datatype: number
+    - code: wrong_information
+      name: {zh-Hans: 资料有误, en: Information on the map is wrong}
+"""
+
+TOILET_CATEGORY = """\
+id: toilet
+name: {zh-Hans: 公厕, en: Public toilet}
+icon: toilet
+color: "#1565c0"
+fields:
+  hours: {type: hours, required: true}
+"""
+
+TOILET_CARD = """\
+id: futian-0001
+category: toilet
+name: 莲花山公园南门公厕
+address: 福田区红荔路6030号
+location: [114.0572, 22.5535]
+hours: "Mo-Su 06:00-23:00"
+"""
+
+GOOD_REPORT = {
+    "service_code": "toilet_dirty",
+    "lat": "22.5535",
+    "long": "114.0572",
+    "description": "The floor is wet.",
+    "email": "citizen@example.org",
+    "first_name": "Mei",
+    "last_name": "Lin",
+    "phone": "+86 755 1234 5678",
+    "device_id": "device-42",
+}
+
+
+def open_store(settings: ReportSettings) -> ReportStore:
+    """A store on the same database as a running app, for counting what was stored."""
+    store = make_store(settings, TicketMaker("SZ"))
+    store.open()
+    return store
+
+
+def stored_count(settings: ReportSettings) -> int:
+    store = open_store(settings)
+    try:
+        return store.count()
+    finally:
+        store.close()
+
+
+def media_names(settings: ReportSettings) -> list[str]:
+    folder = settings.media_path
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def post_report(
+    client: TestClient,
+    data: dict[str, Any] | None = None,
+    fmt: str = "json",
+    **kwargs: Any,
+) -> Any:
+    """POST requests.{fmt} with a valid report, changed by ``data``."""
+    form = dict(GOOD_REPORT)
+    form.update(data or {})
+    form = {k: v for k, v in form.items() if v is not None}
+    return client.post(f"{API}requests.{fmt}", data=form, **kwargs)
