@@ -130,7 +130,7 @@ class LocalizedText(Field):
                 if key not in ctx.locales:
                     hint = did_you_mean(str(key), ctx.locales)
                     if " " in str(key):  # `{en: a, b}` splits at the comma: a common slip
-                        hint = '; put text with a comma inside {…} in quotes'
+                        hint = "; put text with a comma inside {…} in quotes"
                     raise Invalid(f'unknown locale "{key}"{hint}', value.key_mark(key))
                 if not isinstance(text, str) or not text.strip():
                     raise Invalid(

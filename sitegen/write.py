@@ -73,9 +73,7 @@ class StagedOutput:
         previous = self.out_dir / path
         self.stats.bytes += len(content)
         variants = _precompressed_names(rel, content)
-        if _same_bytes(previous, content) and all(
-            (self.out_dir / v).is_file() for v in variants
-        ):
+        if _same_bytes(previous, content) and all((self.out_dir / v).is_file() for v in variants):
             for name in (rel, *variants):  # the compressed copies cannot differ either
                 os.link(self.out_dir / name, self.staging / name)
             self.stats.unchanged += 1

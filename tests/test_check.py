@@ -186,14 +186,21 @@ def test_missing_site_yaml_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_unquoted_comma_in_flow_mapping_gets_a_hint(make_site: MakeSite) -> None:
-    root = make_site({"content/facilities/toilet/futian-0001.yaml": """\
+    root = make_site(
+        {
+            "content/facilities/toilet/futian-0001.yaml": """\
         id: futian-0001
         category: toilet
         name: {zh-Hans: 公厕, en: Toilet, south gate}
         location: [114.0572, 22.5535]
         hours: 24/7
-        """})
+        """
+        }
+    )
     code, lines = run_check(root)
-    assert (code, lines[0]) == (1, 'content/facilities/toilet/futian-0001.yaml:3:33: name: '
-                                   'unknown locale "south gate"; put text with a comma inside '
-                                   "{…} in quotes")
+    assert (code, lines[0]) == (
+        1,
+        "content/facilities/toilet/futian-0001.yaml:3:33: name: "
+        'unknown locale "south gate"; put text with a comma inside '
+        "{…} in quotes",
+    )
