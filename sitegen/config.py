@@ -69,7 +69,8 @@ def _bounds(value: Any) -> tuple[tuple[float, float], tuple[float, float]]:
 
 
 _ID = r"[a-z0-9][a-z0-9_-]*"
-_TILE_URL = re.compile(r"https?://\S*\{z\}\S*\{x\}\S*\{y\}\S*|/\S*\{z\}\S*\{x\}\S*\{y\}\S*")
+# {z}, {x} and {y} in any order: Amap's tiles, for one, take them as ?x=..&y=..&z=..
+_TILE_URL = re.compile(r"(?=\S*\{z\})(?=\S*\{x\})(?=\S*\{y\})(?:https?://|/)\S+")
 
 TILE = Record(
     what="tile layer field",

@@ -124,3 +124,29 @@ def test_spatial_order_keeps_neighbours_close() -> None:
     assert sorted(p.id for p in ordered) == sorted(p.id for p in grid)
     # Along the curve, most steps are to a neighbouring cell: the deltas stay small.
     assert path_length(ordered) < path_length(grid) / 10
+
+
+def test_gcj02_tiles_get_shifted_display_positions(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site()
+    site_yaml = site / "content/site.yaml"
+    site_yaml.write_text(
+        site_yaml.read_text().replace(
+            "    attribution: © OpenStreetMap contributors\n",
+            "    attribution: © OpenStreetMap contributors\n"
+            "  - id: amap\n"
+            "    name: 高德地图\n"
+            "    url: https://webrd01.is.autonavi.com/appmaptile?x={x}&y={y}&z={z}&style=8\n"
+            "    attribution: © 高德地图\n"
+            "    crs: gcj02\n"
+            "    approval_number: GS(2024)1234号\n",
+        )
+    )
+    build(site, tmp_path / "out")
+    points = json.loads(next((tmp_path / "out").glob("data/points/toilet.*.json")).read_text())
+    [(lng, lat)] = decode_xy(points["xy"])
+    [(glng, glat)] = decode_xy(points["gcj"])
+    # In Shenzhen GCJ-02 lies about 300 m east and 300 m south-ish of WGS-84.
+    assert (lng, lat) == (114.0572, 22.5535)
+    assert 0.004 < glng - lng < 0.006 and -0.004 < glat - lat < -0.002
+    html = (tmp_path / "out/zh-hans/index.html").read_text()
+    assert '"approval":"GS(2024)1234号"' in html and '"crs":"gcj02"' in html
