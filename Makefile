@@ -27,17 +27,21 @@ tools/node_modules/vnu-jar/build/dist/vnu.jar: tools/package.json tools/package-
 	touch $@
 
 lint: install
-	$(BIN)/ruff check sitegen tests data benchmarks
-	$(BIN)/ruff format --check sitegen tests data benchmarks
+	$(BIN)/ruff check sitegen tests benchmarks
+	$(BIN)/ruff format --check sitegen tests benchmarks
 	$(BIN)/mypy
 
 test: install tools/node_modules/vnu-jar/build/dist/vnu.jar lint
 	node --test tests/js/
 	$(BIN)/pytest
 
-# Regenerate content/facilities from the open data in data/sources (see data/README.md).
+# Regenerate content/facilities from the open data in data/sources with `sitegen import` and
+# the mapping files in data/mappings (see docs/import.md). Re-running keeps editors' edits.
 demo-content: install
-	$(BIN)/python data/make_demo.py
+	$(BIN)/sitegen import data/sources/taipei_2015/taipeiToilet.xml --mapping data/mappings/taipei_toilets.yaml
+	$(BIN)/sitegen import data/sources/kaohsiung_toilets.json --mapping data/mappings/kaohsiung_toilets.yaml
+	$(BIN)/sitegen import data/sources/taipei_2015/water_big5.csv --mapping data/mappings/taipei_water.yaml
+	$(BIN)/sitegen import data/sources/taipei_2015/trash_can*.csv --mapping data/mappings/taipei_bins.yaml
 
 clean:
 	rm -rf $(VENV) tools/node_modules public .sitegen-serve

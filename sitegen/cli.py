@@ -22,9 +22,12 @@ PROJECT = click.option(
 )
 
 
-def _print_problems(problems: list[Problem]) -> None:
-    for problem in problems:
-        click.echo(str(problem), err=True)
+def _print_problems(problems: list[Problem], output_format: str = "text", prefix: str = "") -> None:
+    from .annotations import format_problems
+
+    # The GitHub Actions runner reads workflow commands from standard output.
+    for line in format_problems(problems, output_format, prefix):
+        click.echo(line, err=output_format == "text")
 
 
 @click.group()
@@ -41,20 +44,30 @@ def main(verbose: bool) -> None:
 @main.command()
 @PROJECT
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def check(project_dir: Path, strict: bool) -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "github"]),
+    default="text",
+    show_default=True,
+    help="Problems as path:line:col: message, or as GitHub Actions annotations.",
+)
+def check(project_dir: Path, strict: bool, output_format: str) -> None:
     """Check all content and report every problem as path:line:col: message."""
+    from .annotations import path_prefix
     from .build import check as run_check
 
+    prefix = path_prefix(project_dir)
     try:
         warnings = run_check(project_dir)
     except ContentError as exc:
-        _print_problems(exc.problems)
+        _print_problems(exc.problems, output_format, prefix)
         click.echo(f"{len(exc.problems)} problem(s) found.", err=True)
         sys.exit(1)
     except SitegenError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
-    _print_problems(warnings)
+    _print_problems(warnings, output_format, prefix)
     if strict and warnings:
         sys.exit(1)
     click.echo("No problems found." if not warnings else f"{len(warnings)} warning(s).")
@@ -111,12 +124,13 @@ def build(project_dir: Path, out_dir: Path | None, base_url: str | None) -> None
 @PROJECT
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-def serve(project_dir: Path, host: str, port: int) -> None:
+@click.option("--no-reload", is_flag=True, help="Do not reload browsers after a rebuild.")
+def serve(project_dir: Path, host: str, port: int, no_reload: bool) -> None:
     """Build the site, serve it locally and rebuild when content changes."""
     from .serve import serve as run_serve
 
     try:
-        run_serve(project_dir, host, port)
+        run_serve(project_dir, host, port, reload=not no_reload)
     except ContentError as exc:
         _print_problems(exc.problems)
         sys.exit(1)
@@ -135,3 +149,22 @@ def _register_report_commands() -> None:
 
 
 _register_report_commands()
+
+
+def _register_editor_commands() -> None:
+    from .editor_cli import new, schema
+
+    main.add_command(schema)
+    main.add_command(new)
+
+
+_register_editor_commands()
+
+
+def _register_import_command() -> None:
+    from .importer.cli import import_command
+
+    main.add_command(import_command)
+
+
+_register_import_command()

@@ -300,7 +300,14 @@ class Image(Field):
         return rel
 
     def json_schema(self) -> JSON:
-        return self._schema({"type": "string", "pattern": r"(?i)\.(jpe?g|png|webp|gif|svg|avif)$"})
+        # No inline (?i) flag: editors' ECMAScript regular expressions do not have it.
+        return self._schema(
+            {
+                "type": "string",
+                "pattern": r"\.([jJ][pP][eE]?[gG]|[pP][nN][gG]|"
+                r"[wW][eE][bB][pP]|[gG][iI][fF]|[sS][vV][gG]|[aA][vV][iI][fF])$",
+            }
+        )
 
 
 class ListOf(Field):

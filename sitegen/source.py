@@ -104,6 +104,16 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
         return data
 
 
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    # An impossible date such as 2025-13-01 stays text, so the field that expects a date
+    # reports it at its place instead of the whole file failing to load.
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_located_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_located_seq)
 # Replace the YAML 1.1 implicit resolvers for booleans, ints and floats.

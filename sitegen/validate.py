@@ -255,7 +255,7 @@ def _check_guides(raw: RawContent, ctx: s.Context, checked: CheckedContent) -> N
         if raw_entries is not None and not isinstance(raw_entries, LocatedList):
             ctx.report.error(source.front.value_mark("entries"), "entries: expected a list")
             values = None
-        for index, entry in enumerate(raw_entries or []):
+        for index, entry in enumerate(raw_entries if isinstance(raw_entries, LocatedList) else []):
             mark = raw_entries.item_mark(index)
             prefix = f"entries[{index + 1}]."
             if not isinstance(entry, LocatedDict):

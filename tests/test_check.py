@@ -204,3 +204,30 @@ def test_unquoted_comma_in_flow_mapping_gets_a_hint(make_site: MakeSite) -> None
         'unknown locale "south gate"; put text with a comma inside '
         "{…} in quotes",
     )
+
+
+def test_guide_entries_not_a_list_and_impossible_date(make_site: MakeSite) -> None:
+    root = make_site(
+        {
+            "content/guides/parks.md": "---\ntitle: 公园\nentries: futian-0001\n---\n正文\n",
+            "content/facilities/toilet/futian-0001.yaml": TOILET_CARD_WITH_BAD_DATE,
+        }
+    )
+    code, lines = run_check(root)
+    assert code == 1
+    assert lines == [
+        "content/facilities/toilet/futian-0001.yaml:6:11: verified: expected a date as "
+        'YYYY-MM-DD, got "2025-13-01"',
+        "content/guides/parks.md:3:10: entries: expected a list",
+        "2 problem(s) found.",
+    ]
+
+
+TOILET_CARD_WITH_BAD_DATE = """\
+id: futian-0001
+category: toilet
+name: 公厕
+location: [114.0572, 22.5535]
+hours: 24/7
+verified: 2025-13-01
+"""

@@ -1,0 +1,62 @@
+"""Editor tooling commands (``sitegen schema``, ``sitegen new``), registered by ``cli.main``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import ContentError, SitegenError
+
+
+@click.command()
+@click.option(
+    "-C",
+    "--project",
+    "project_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The site project folder (holds content/).",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder [default: PROJECT/schemas].",
+)
+def schema(project_dir: Path, out_dir: Path | None) -> None:
+    """Write JSON Schemas of site.yaml, categories, name cards and guides for editors."""
+    from .jsonschema_export import write_schemas
+
+    try:
+        written = write_schemas(project_dir, out_dir or project_dir / "schemas")
+    except ContentError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(exc.problems)} problem(s) found; no schema written.", err=True)
+        sys.exit(1)
+    except SitegenError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    for path in written:
+        click.echo(str(path))
+
+
+@click.command()
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+def new(target: Path) -> None:
+    """Create a new site project in TARGET (a new or empty folder)."""
+    from .skeleton import create_site
+
+    try:
+        written = create_site(target)
+    except SitegenError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Created {len(written)} files in {target}. Next:")
+    click.echo(f"  sitegen check -C {target} --strict")
+    click.echo(f"  sitegen serve -C {target}")
