@@ -32,6 +32,7 @@ class BuildResult:
     stats: WriteStats
     seconds: float
     warnings: list[Problem]
+    precache_bytes: dict[str, int]  # per locale: what a phone downloads for offline use
 
 
 def load_site(project_dir: Path, base_url: str | None = None) -> tuple[Site, list[Problem]]:
@@ -64,7 +65,9 @@ def build(
     """Build the site into ``out_dir``; on any failure the previous output stays as it was."""
     started = time.perf_counter()
     site, warnings = load_site(project_dir, base_url)
-    renderer = Renderer(site, theme_dir(project_dir, site.config.theme))
+    renderer = Renderer(
+        site, theme_dir(project_dir, site.config.theme), site.config.precache_budget_mb
+    )
     total = len(renderer.pages)
     done = 0
 
@@ -82,7 +85,9 @@ def build(
         output.commit()
     seconds = time.perf_counter() - started
     log.info("built %d pages (%d files) in %.2f s", total, files, seconds)
-    return BuildResult(site, total, files, output.stats, seconds, warnings)
+    return BuildResult(
+        site, total, files, output.stats, seconds, warnings, dict(renderer.precache_sizes)
+    )
 
 
 __all__ = ["BuildResult", "SiteConfig", "build", "check", "load_site"]

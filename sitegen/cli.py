@@ -118,6 +118,9 @@ def build(project_dir: Path, out_dir: Path | None, base_url: str | None) -> None
         f"{stats.unchanged} unchanged) in {result.seconds:.2f} s "
         f"({result.pages / max(result.seconds, 1e-9):.0f} pages/s) into {out}"
     )
+    offline = ", ".join(f"{loc} {size / 1e6:.2f} MB" for loc, size in result.precache_bytes.items())
+    if offline:
+        click.echo(f"Offline precache per locale: {offline}")
 
 
 @main.command()

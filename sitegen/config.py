@@ -20,6 +20,7 @@ from .schema import (
     ListOf,
     LngLat,
     LocalizedText,
+    Number,
     Record,
     Text,
     Url,
@@ -177,6 +178,18 @@ SITE = Record(
                 "services": ListOf(SERVICE, doc="Problem categories citizens can report."),
             },
         ),
+        "offline": Record(
+            what="offline setting",
+            prefix="offline.",
+            fields={
+                "precache_budget_mb": Number(
+                    min=0,
+                    max=500,
+                    default=10,
+                    doc="Most a visitor's phone downloads for offline use, per locale (MB).",
+                ),
+            },
+        ),
         "theme": Text(default="default"),
         "data_sources": ListOf(
             Record(
@@ -248,6 +261,7 @@ class SiteConfig:
     report_jurisdiction: str | None
     report_services: tuple[ReportService, ...]
     theme: str
+    precache_budget_mb: float
     data_sources: tuple[DataSource, ...]
 
     @property
@@ -353,6 +367,7 @@ def _build_config(project_dir: Path, v: dict[str, Any]) -> SiteConfig:
             for r in report.get("services") or ()
         ),
         theme=v["theme"],
+        precache_budget_mb=(v.get("offline") or {}).get("precache_budget_mb", 10),
         data_sources=tuple(
             DataSource(d["name"], d.get("url"), d.get("license"))
             for d in v.get("data_sources") or ()

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup, escape
 
+from . import pwa
 from .appdata import build_app_data
 from .assets import collect_assets, import_map_script
 from .errors import BuildError, ConfigError, Report
@@ -57,13 +58,20 @@ def json_dumps(value: Any) -> str:
 class Renderer:
     """Renders every page and data file of a site with one theme."""
 
-    def __init__(self, site: Site, theme: Path) -> None:
+    def __init__(
+        self, site: Site, theme: Path, precache_budget_mb: float = pwa.DEFAULT_BUDGET_MB
+    ) -> None:
         self.site = site
         self.config = site.config
         self.theme = theme
         self.base_path = self.config.base_path
         self.strings = self._load_strings()
         self.assets = collect_assets(theme, {"css/categories.css": self._category_css()})
+        # Offline/PWA (sitegen/pwa.py): the app icons are drawn here, the rest is in render().
+        self.theme_color = pwa.theme_color(theme)
+        pwa.add_icons(self.assets, self.theme_color)
+        self.precache_budget = pwa.budget_bytes(precache_budget_mb)
+        self.precache_sizes: dict[str, int] = {}  # locale -> bytes, filled in by render()
         self.app_data = build_app_data(site)
         self.import_map, import_map_hash = import_map_script(self.assets.imports, self.base_path)
         self.env = jinja2.Environment(
@@ -104,6 +112,10 @@ class Renderer:
         self.pages = self._plan_pages()
         self._by_key: dict[tuple[str, ...], dict[str, Page]] = {}
         for page in self.pages:
+            self._by_key.setdefault(page.key, {})[page.locale] = page
+        # The offline pages are rendered with the offline files (not counted as site pages).
+        self.offline_pages = self._offline_pages()
+        for page in self.offline_pages:
             self._by_key.setdefault(page.key, {})[page.locale] = page
 
     # -- URLs -------------------------------------------------------------------------
@@ -277,6 +289,17 @@ class Renderer:
 
     def render(self, progress: Callable[[int], None] | None = None) -> Iterator[tuple[str, bytes]]:
         """Every output file as ``(relative path, bytes)``, in a fixed order."""
+        plan = self._precache_plan()
+        kept: dict[str, bytes] = {}  # the precached files, whose bytes give their revisions
+        for rel, content in self._render_site(progress):
+            if plan.wants(rel):
+                kept[rel] = content
+            yield rel, content
+        yield from self._offline_files(plan, kept)
+
+    def _render_site(
+        self, progress: Callable[[int], None] | None = None
+    ) -> Iterator[tuple[str, bytes]]:
         yield from sorted(self.assets.files.items())
         yield from sorted(self.app_data.files.items())
         yield from self._geojson_files()
@@ -301,6 +324,94 @@ class Renderer:
             "robots.txt",
             (f"User-agent: *\nAllow: /\n\nSitemap: {self.absolute_url('sitemap.xml')}\n").encode(),
         )
+
+    # -- offline and installable (sitegen/pwa.py, docs/offline.md) ---------------------
+
+    def _offline_pages(self) -> list[Page]:
+        return [
+            Page(f"{slug(loc)}/offline/", "offline.html", {}, loc, ("offline",), in_sitemap=False)
+            for loc in self.config.locales
+        ]
+
+    def manifest_path(self, locale: str) -> str:
+        return f"{slug(locale)}/manifest.webmanifest"
+
+    def _precache_plan(self) -> pwa.PrecachePlan:
+        """The app shell and the data a visitor of one locale needs offline."""
+        data = self.app_data
+        plan = pwa.PrecachePlan()
+        plan.shared |= {rel for rel in self.assets.files if pwa.is_precached_asset(rel)}
+        plan.shared |= {*data.points.values(), *data.pinyin.values(), data.hours, data.fold}
+        plan.shared.add("index.html")  # the language chooser at the root
+        for locale in self.config.locales:
+            own = {self.manifest_path(locale)}
+            own |= {data.texts[(c.id, locale)] for c in self.site.categories}
+            for page in [*self.pages, *self.offline_pages]:
+                kind = page.key[0]
+                first_list = kind == "category" and page.key[2] == "1"
+                if page.locale == locale and (kind in ("home", "guide", "offline") or first_list):
+                    own.add(page.path + "index.html")
+            plan.by_locale[locale] = own
+        return plan
+
+    def _offline_files(
+        self, plan: pwa.PrecachePlan, kept: dict[str, bytes]
+    ) -> Iterator[tuple[str, bytes]]:
+        """Offline pages and manifests, then ``sw.js`` with the precache manifest."""
+        source = self.theme / "sw" / "sw.js"
+        # A theme without a worker (a project's own) gets the manifests only: online only.
+        with_worker = source.is_file()
+        for page in self.offline_pages if with_worker else []:
+            template = self._template("offline.html")
+            try:
+                html = template.render(self._context(page)).encode("utf-8")
+            except jinja2.TemplateError as exc:
+                raise _template_error(exc, page.path) from None
+            kept[page.path + "index.html"] = html
+            yield page.path + "index.html", html
+        for locale in self.config.locales:
+            strings = self.strings[locale]
+            title = self.site.title[locale]
+            description = self.config.description
+            manifest = pwa.web_manifest(
+                pwa.Manifest(
+                    locale=locale,
+                    name=title,
+                    short_name=(
+                        title if len(title) <= 12 else strings.get("app_short_name", title[:12])
+                    ),
+                    description=(
+                        self.site.localizer.resolve(description)[locale]
+                        if description
+                        else strings.get("app_description", title)
+                    ),
+                ),
+                self.base_path,
+                self.assets,
+                self.theme_color,
+            )
+            kept[self.manifest_path(locale)] = manifest
+            yield self.manifest_path(locale), manifest
+        if not with_worker:
+            return
+        result = pwa.precache_manifest(plan, kept, self.precache_budget)
+        self.precache_sizes = result.sizes
+        config: dict[str, Any] = {
+            # The worker knows locales by their URL slug (zh-hans), as in sw.js?locale=.
+            "precache": {
+                group if group == "shared" else slug(group): entries
+                for group, entries in result.entries.items()
+            },
+            "locales": [slug(loc) for loc in self.config.locales],
+            "categories": [c.id for c in self.site.categories],
+            "tiles": [
+                {"id": t.id, "url": t.url, "subdomains": t.subdomains, "prefetch": t.prefetch}
+                for t in self.config.tiles
+            ],
+            "tileLimits": {"entries": pwa.TILE_MAX_ENTRIES, "bytes": pwa.TILE_MAX_BYTES},
+        }
+        config["build"] = pwa.build_id(config)
+        yield "sw.js", pwa.service_worker(source, config)
 
     def _context(self, page: Page) -> dict[str, Any]:
         locale = page.locale

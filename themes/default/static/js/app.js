@@ -12,6 +12,7 @@ import { translator } from "app/i18n.js";
 import { createList } from "app/list.js";
 import { locate, nearest } from "app/nearest.js";
 import { createSheet } from "app/sheet.js";
+import { offerAreaDownload } from "app/offline.js";
 import { createStore, indexOfId } from "app/data.js";
 import { readState, stateSuffix, syncLanguageLinks } from "app/state.js";
 
@@ -188,6 +189,15 @@ async function startMap() {
     return;
   }
   if (origin.kind === "centre") origin = { kind: "centre", ...map.centre() };
+  // Offline (offline.js): "Keep this area offline" for tile layers with prefetch: true.
+  offerAreaDownload({
+    container: document.querySelector(".finder .actions"),
+    tiles: config.tiles,
+    view: () => map.view(),
+    element: $("map"),
+    t,
+    say,
+  });
   showOnMap();
   const card = sheet.current();
   if (card) map.select(card.points.coords[2 * card.i], card.points.coords[2 * card.i + 1]);
