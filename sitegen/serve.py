@@ -30,6 +30,15 @@ log = logging.getLogger(__name__)
 DEBOUNCE_SECONDS = 0.3
 KEEPALIVE_SECONDS = 15.0
 SWAP_WAIT_SECONDS = 2.0
+UNREGISTER_SW_JS = """\
+self.addEventListener("install", () => self.skipWaiting());
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    for (const key of await caches.keys()) await caches.delete(key);
+    await self.registration.unregister();
+  })());
+});
+"""
 EVENTS_PATH = "/__sitegen/events"
 SCRIPT_PATH = "/__sitegen/reload.js"
 
@@ -186,6 +195,10 @@ class DevHandler(StaticHandler):
         url = urlsplit(self.path)
         if url.path == SCRIPT_PATH:
             self._send(200, "text/javascript; charset=utf-8", RELOAD_JS.encode())
+        elif url.path == "/sw.js":
+            # The built site's service worker serves pages cache-first, which would hide
+            # every rebuild from the preview: in its place, a worker that removes itself.
+            self._send(200, "text/javascript; charset=utf-8", UNREGISTER_SW_JS.encode())
         elif url.path == EVENTS_PATH:
             self._events(parse_qs(url.query).get("build", ["0"])[0])
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -89,3 +90,13 @@ def test_no_reload_serves_pages_as_built(make_site: MakeSite, browser: Browser) 
     finally:
         context.close()
         server.close()
+
+
+def test_preview_replaces_the_service_worker_with_one_that_removes_itself(
+    dev_server: DevServer,
+) -> None:
+    # The built worker serves pages cache-first, which would hide rebuilds from the preview.
+    assert Path(dev_server.out, "sw.js").is_file()
+    with urllib.request.urlopen(dev_server.base_url + "sw.js") as response:
+        body = response.read().decode()
+    assert "registration.unregister()" in body and "precache" not in body
