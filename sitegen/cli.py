@@ -9,17 +9,8 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .cli_options import PROJECT
 from .errors import ContentError, Problem, SitegenError
-
-PROJECT = click.option(
-    "-C",
-    "--project",
-    "project_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The site project folder (holds content/).",
-)
 
 
 def _print_problems(problems: list[Problem], output_format: str = "text", prefix: str = "") -> None:

@@ -7,19 +7,12 @@ from pathlib import Path
 
 import click
 
+from .cli_options import PROJECT
 from .errors import ContentError, SitegenError
 
 
 @click.command()
-@click.option(
-    "-C",
-    "--project",
-    "project_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The site project folder (holds content/).",
-)
+@PROJECT
 @click.option(
     "-o",
     "--out",

@@ -7,21 +7,11 @@ from pathlib import Path
 
 import click
 
+from ..cli_options import PROJECT
 from ..errors import ContentError, SitegenError
 from .mapping import load_mapping
 from .report import summary_lines
 from .run import import_sources, write
-
-# Defined here rather than imported from sitegen.cli, which imports this module.
-PROJECT = click.option(
-    "-C",
-    "--project",
-    "project_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The site project folder (holds content/).",
-)
 
 
 @click.command("import")

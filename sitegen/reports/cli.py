@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import click
 
+from ..cli_options import PROJECT
 from ..config import SiteConfig, load_config
 from ..errors import ContentError, SitegenError
 from .cases import STATUSES, statuses_for
@@ -38,15 +39,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 def _store_options(command: F) -> F:
     """Where the site and the reports are: shared by every command here."""
     options = [
-        click.option(
-            "-C",
-            "--project",
-            "project_dir",
-            type=click.Path(file_okay=False, path_type=Path),
-            default=Path("."),
-            show_default=True,
-            help="The site project folder (its content/site.yaml lists the services).",
-        ),
+        PROJECT,
         click.option(
             "--database-url",
             default=None,
