@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .cli_options import PROJECT
+from .cli_options import PROJECT, exit_on_errors
 from .errors import ContentError, Problem, SitegenError
 
 
@@ -49,15 +49,8 @@ def check(project_dir: Path, strict: bool, output_format: str) -> None:
     from .build import check as run_check
 
     prefix = path_prefix(project_dir)
-    try:
+    with exit_on_errors(print_problems=lambda p: _print_problems(p, output_format, prefix)):
         warnings = run_check(project_dir)
-    except ContentError as exc:
-        _print_problems(exc.problems, output_format, prefix)
-        click.echo(f"{len(exc.problems)} problem(s) found.", err=True)
-        sys.exit(1)
-    except SitegenError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
     _print_problems(warnings, output_format, prefix)
     if strict and warnings:
         sys.exit(1)
@@ -90,18 +83,8 @@ def build(project_dir: Path, out_dir: Path | None, base_url: str | None) -> None
         if show_progress:
             click.echo(f"\rrendering {done}/{total} pages", err=True, nl=done >= total)
 
-    try:
+    with exit_on_errors("; the previous output was left as it was"):
         result = run_build(project_dir, out, base_url, progress)
-    except ContentError as exc:
-        _print_problems(exc.problems)
-        click.echo(
-            f"{len(exc.problems)} problem(s) found; the previous output was left as it was.",
-            err=True,
-        )
-        sys.exit(1)
-    except SitegenError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
     _print_problems(result.warnings)
     stats = result.stats
     click.echo(

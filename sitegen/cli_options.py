@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
+
+from .errors import ContentError, Problem, SitegenError
 
 PROJECT = click.option(
     "-C",
@@ -15,3 +20,27 @@ PROJECT = click.option(
     show_default=True,
     help="The site project folder (holds content/).",
 )
+
+
+@contextmanager
+def exit_on_errors(
+    after: str = "", print_problems: Callable[[list[Problem]], None] | None = None
+) -> Iterator[None]:
+    """Turn sitegen's errors into the CLI contract: messages on stderr, exit code 1.
+
+    Content problems are printed one per line, then ``N problem(s) found{after}.``; any
+    other ``SitegenError`` as ``error: message``. Never a traceback for bad input.
+    """
+    try:
+        yield
+    except ContentError as exc:
+        if print_problems is not None:
+            print_problems(exc.problems)
+        else:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+        click.echo(f"{len(exc.problems)} problem(s) found{after}.", err=True)
+        sys.exit(1)
+    except SitegenError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)

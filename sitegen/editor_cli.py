@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from .cli_options import PROJECT
-from .errors import ContentError, SitegenError
+from .cli_options import PROJECT, exit_on_errors
 
 
 @click.command()
@@ -25,16 +23,8 @@ def schema(project_dir: Path, out_dir: Path | None) -> None:
     """Write JSON Schemas of site.yaml, categories, name cards and guides for editors."""
     from .jsonschema_export import write_schemas
 
-    try:
+    with exit_on_errors("; no schema written"):
         written = write_schemas(project_dir, out_dir or project_dir / "schemas")
-    except ContentError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"{len(exc.problems)} problem(s) found; no schema written.", err=True)
-        sys.exit(1)
-    except SitegenError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
     for path in written:
         click.echo(str(path))
 
@@ -45,11 +35,8 @@ def new(target: Path) -> None:
     """Create a new site project in TARGET (a new or empty folder)."""
     from .skeleton import create_site
 
-    try:
+    with exit_on_errors():
         written = create_site(target)
-    except SitegenError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
     click.echo(f"Created {len(written)} files in {target}. Next:")
     click.echo(f"  sitegen check -C {target} --strict")
     click.echo(f"  sitegen serve -C {target}")

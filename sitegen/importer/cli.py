@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from ..cli_options import PROJECT
-from ..errors import ContentError, SitegenError
+from ..cli_options import PROJECT, exit_on_errors
 from .mapping import load_mapping
 from .report import summary_lines
 from .run import import_sources, write
@@ -42,17 +40,9 @@ def import_command(
     prune: bool,
 ) -> None:
     """Import SOURCES (CSV, .xlsx, JSON, GeoJSON or XML files, or folders) as name cards."""
-    try:
+    with exit_on_errors():
         mapping = load_mapping(mapping_path)
         result = import_sources(list(sources), mapping, project_dir, out, prune)
-    except ContentError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"{len(exc.problems)} problem(s) found.", err=True)
-        sys.exit(1)
-    except SitegenError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
     if not dry_run:
         write(result)
     click.echo("\n".join(summary_lines(result.summary, str(result.output), dry_run)))

@@ -11,27 +11,17 @@ from sitegen.reports.records import TicketMaker
 from sitegen.reports.settings import ReportSettings
 from sitegen.reports.store import ReportStore, make_store
 
+from ..conftest import SITE_YAML as BASE_SITE_YAML
+
 HERE = Path(__file__).parent
 API = "/open311/v2/"
 ORIGIN = "https://map.example.org"
 STAFF_TOKEN = "staff-token-for-tests-0123456789"
 
-SITE_YAML = """\
-title: {zh-Hans: 深圳城市服务地图, en: Shenzhen City Services}
-locales: [zh-Hans, zh-Hant, en]
-source_locale: zh-Hans
-base_url: https://map.example.org/
-timezone: Asia/Shanghai
-map:
-  center: [114.06, 22.55]
-  bounds: [[113.7, 22.4], [114.7, 22.9]]
-tiles:
-  - id: osm
-    name: OpenStreetMap
-    url: https://tile.openstreetmap.org/{z}/{x}/{y}.png
-    attribution: © OpenStreetMap contributors
-report:
-  endpoint: https://reports.example.org/open311/v2/
+# The sample site of tests/conftest.py, with the report services added.
+SITE_YAML = (
+    BASE_SITE_YAML
+    + """\
   jurisdiction: sz-demo
   services:
     - code: toilet_dirty
@@ -64,6 +54,7 @@ report:
     - code: wrong_information
       name: {zh-Hans: 资料有误, en: Information on the map is wrong}
 """
+)
 
 TOILET_CATEGORY = """\
 id: toilet
