@@ -72,8 +72,22 @@ def check(project_dir: Path, strict: bool, output_format: str) -> None:
     default=None,
     help="Public address of the site, e.g. https://example.org/map/ (overrides site.yaml).",
 )
-def build(project_dir: Path, out_dir: Path | None, base_url: str | None) -> None:
-    """Build the site into the output folder (atomically)."""
+@click.option(
+    "--clean",
+    is_flag=True,
+    help="Render every page, ignoring the record of the last build into the output folder.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes rendering pages [default: one per core].",
+)
+def build(
+    project_dir: Path, out_dir: Path | None, base_url: str | None, clean: bool, jobs: int | None
+) -> None:
+    """Build the site into the output folder (atomically; only what changed is made again)."""
     from .build import build as run_build
 
     out = out_dir or project_dir / "public"
@@ -84,13 +98,19 @@ def build(project_dir: Path, out_dir: Path | None, base_url: str | None) -> None
             click.echo(f"\rrendering {done}/{total} pages", err=True, nl=done >= total)
 
     with exit_on_errors("; the previous output was left as it was"):
-        result = run_build(project_dir, out, base_url, progress)
+        result = run_build(project_dir, out, base_url, progress, clean=clean, jobs=jobs)
     _print_problems(result.warnings)
     stats = result.stats
+    if result.up_to_date:
+        click.echo(
+            f"Nothing changed since the last build: {out} is up to date "
+            f"({result.pages} pages, checked in {result.seconds:.2f} s)"
+        )
+        return
     click.echo(
-        f"Built {result.pages} pages ({result.files} files, {stats.written} written, "
-        f"{stats.unchanged} unchanged) in {result.seconds:.2f} s "
-        f"({result.pages / max(result.seconds, 1e-9):.0f} pages/s) into {out}"
+        f"Built {result.pages} pages ({result.rendered} rendered; {result.files} files, "
+        f"{stats.written} written, {stats.unchanged} unchanged) in {result.seconds:.2f} s "
+        f"({result.rendered / max(result.seconds, 1e-9):.0f} pages/s) into {out}"
     )
     offline = ", ".join(f"{loc} {size / 1e6:.2f} MB" for loc, size in result.precache_bytes.items())
     if offline:

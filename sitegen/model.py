@@ -60,6 +60,7 @@ class FacilityCard:
     photos: tuple[str, ...]
     verified: dt.date | None
     source: str  # "path:line:col" of the card, for messages
+    digest: str = ""  # of the card as written, and of its compiled schedule (incremental build)
 
 
 @dataclass(frozen=True)
@@ -244,6 +245,7 @@ def _facility(
         else:
             values[name] = v[name]
     hours = values.get(category.hours_field) if category.hours_field else None
+    schedule = schedules.add(hours, calendar) if hours is not None else None
     return FacilityCard(
         id=card.id,
         category=category,
@@ -254,10 +256,12 @@ def _facility(
         lat=round(card.lat, 6),
         values=values,
         hours=hours,
-        schedule=schedules.add(hours, calendar) if hours is not None else None,
+        schedule=schedule,
         photos=tuple(v.get("photos") or ()),
         verified=v.get("verified"),
         source=str(card.mark),
+        # The schedule index can move when another card's hours change: it is shown on the page.
+        digest=f"{card.digest}:{schedule}:{category.id}",
     )
 
 

@@ -13,6 +13,7 @@ import json
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,6 +28,7 @@ from .errors import BuildError, ConfigError, Report
 from .i18n import LOCALE_NAMES, LText, slug
 from .model import Category, FacilityCard, Guide, Site, Spans
 from .navlinks import nav_links
+from .reports.catalog import build_catalog
 from .source import LocatedDict, YamlSyntaxError, parse_yaml
 
 
@@ -40,6 +42,11 @@ class Page:
     locale: str
     key: tuple[str, ...]  # identifies "the same page" across locales
     in_sitemap: bool = True
+
+    @property
+    def output(self) -> str:
+        """The file written: ``en/toilet/`` is ``en/toilet/index.html``."""
+        return self.path + "index.html" if self.path.endswith("/") else self.path
 
 
 def theme_dir(config_project: Path, name: str) -> Path:
@@ -98,6 +105,7 @@ class Renderer:
             resolve=site.localizer.resolve,
             facility_jsonld=self.facility_jsonld,
             guides_with=self.guides_with,
+            report_config=self.report_config,
             weekday_name=self.weekday_name,
             paths=self,
             all_strings=self.strings,
@@ -109,6 +117,8 @@ class Renderer:
                 if guide not in listed:
                     listed.append(guide)
         self.csp = self._csp(import_map_hash)
+        self._templates: dict[str, jinja2.Template] = {}
+        self._report_catalog = build_catalog(self.config)
         self.pages = self._plan_pages()
         self._by_key: dict[tuple[str, ...], dict[str, Page]] = {}
         for page in self.pages:
@@ -275,10 +285,64 @@ class Renderer:
                         ("guide", guide.id),
                     )
                 )
+            if self.has_report_form:
+                for path, template, key in (
+                    (self.report_path(locale), "report.html", "report"),
+                    (self.my_reports_path(locale), "my-reports.html", "my-reports"),
+                ):
+                    pages.append(Page(path, template, {}, locale, (key,), in_sitemap=False))
             pages.append(
                 Page(f"{slug(locale)}/404.html", "404.html", {}, locale, ("404",), in_sitemap=False)
             )
         return pages
+
+    # -- reporting (docs/reports.md) ----------------------------------------------------
+
+    @property
+    def has_report_form(self) -> bool:
+        """The report and "My reports" pages exist when site.yaml names an endpoint and the
+        theme has their templates (a project's own theme may leave reporting out)."""
+        templates = self.theme / "templates"
+        return bool(self.config.report_endpoint) and all(
+            (templates / name).is_file() for name in ("report.html", "my-reports.html")
+        )
+
+    @staticmethod
+    def report_path(locale: str) -> str:
+        return f"{slug(locale)}/report/"
+
+    @staticmethod
+    def my_reports_path(locale: str) -> str:
+        return f"{slug(locale)}/report/mine/"
+
+    def report_config(self, locale: str) -> dict[str, Any]:
+        """What the report form needs: the Open311 endpoint and the problem categories."""
+        catalog = self._report_catalog
+        return {
+            "endpoint": self.config.report_endpoint,
+            "jurisdiction": self.config.report_jurisdiction,
+            "locale": locale,
+            "services": [
+                {
+                    "code": s.code,
+                    "name": s.name[locale],
+                    "description": s.description[locale] if s.description else None,
+                    "group": s.group[locale] if s.group else None,
+                    "categories": list(s.categories),
+                    "attributes": [
+                        {
+                            "code": a.code,
+                            "datatype": a.datatype,
+                            "required": a.required,
+                            "description": a.description[locale],
+                            "values": [[v.key, v.name[locale]] for v in a.values],
+                        }
+                        for a in s.attributes
+                    ],
+                }
+                for s in catalog.services
+            ],
+        }
 
     def alternates(self, page: Page) -> list[tuple[str, Page]]:
         """The same page in every locale, in the site's locale order."""
@@ -288,42 +352,50 @@ class Renderer:
     # -- output -----------------------------------------------------------------------
 
     def render(self, progress: Callable[[int], None] | None = None) -> Iterator[tuple[str, bytes]]:
-        """Every output file as ``(relative path, bytes)``, in a fixed order."""
-        plan = self._precache_plan()
+        """Every output file as ``(relative path, bytes)``, in a fixed order.
+
+        The build (sitegen/build.py) calls the parts below itself, to skip unchanged pages
+        and render on every core; this is the whole site in one process.
+        """
+        plan = self.precache_plan()
         kept: dict[str, bytes] = {}  # the precached files, whose bytes give their revisions
-        for rel, content in self._render_site(progress):
+        pages = ((page.output, self.render_page(page)) for page in self.pages)
+        for rel, content in chain(self.shared_files(), pages):
             if plan.wants(rel):
                 kept[rel] = content
             yield rel, content
-        yield from self._offline_files(plan, kept)
+            if progress is not None and rel.endswith(".html"):
+                progress(1)
+        yield from self.closing_files(plan, kept)
 
-    def _render_site(
-        self, progress: Callable[[int], None] | None = None
-    ) -> Iterator[tuple[str, bytes]]:
+    def shared_files(self) -> Iterator[tuple[str, bytes]]:
+        """Theme assets, the front-end's data and search files, the GeoJSON exports."""
         yield from sorted(self.assets.files.items())
         yield from sorted(self.app_data.files.items())
         yield from self._geojson_files()
-        templates: dict[str, jinja2.Template] = {}
-        for done, page in enumerate(self.pages, start=1):
-            template = templates.get(page.template) or self._template(page.template)
-            templates[page.template] = template
-            try:
-                html = template.render(self._context(page))
-            except jinja2.TemplateError as exc:
-                raise _template_error(exc, page.path) from None
-            out = page.path + "index.html" if page.path.endswith("/") else page.path
-            yield out, html.encode("utf-8")
-            if progress is not None and done % 500 == 0:
-                progress(500)
-        if progress is not None:
-            progress(len(self.pages) % 500)
-        yield "index.html", self._render_root("root.html")
+
+    def render_page(self, page: Page) -> bytes:
+        template = self._templates.get(page.template)
+        if template is None:
+            template = self._templates[page.template] = self._template(page.template)
+        try:
+            return template.render(self._context(page)).encode("utf-8")
+        except jinja2.TemplateError as exc:
+            raise _template_error(exc, page.path) from None
+
+    def closing_files(
+        self, plan: pwa.PrecachePlan, kept: dict[str, bytes]
+    ) -> Iterator[tuple[str, bytes]]:
+        """What is made from all pages at once: root pages, sitemap, offline files, sw.js."""
+        kept["index.html"] = root = self._render_root("root.html")  # the language chooser
+        yield "index.html", root
         yield "404.html", self._render_root("404.html")
         yield "sitemap.xml", self._sitemap()
         yield (
             "robots.txt",
             (f"User-agent: *\nAllow: /\n\nSitemap: {self.absolute_url('sitemap.xml')}\n").encode(),
         )
+        yield from self._offline_files(plan, kept)
 
     # -- offline and installable (sitegen/pwa.py, docs/offline.md) ---------------------
 
@@ -336,7 +408,7 @@ class Renderer:
     def manifest_path(self, locale: str) -> str:
         return f"{slug(locale)}/manifest.webmanifest"
 
-    def _precache_plan(self) -> pwa.PrecachePlan:
+    def precache_plan(self) -> pwa.PrecachePlan:
         """The app shell and the data a visitor of one locale needs offline."""
         data = self.app_data
         plan = pwa.PrecachePlan()
@@ -349,7 +421,8 @@ class Renderer:
             for page in [*self.pages, *self.offline_pages]:
                 kind = page.key[0]
                 first_list = kind == "category" and page.key[2] == "1"
-                if page.locale == locale and (kind in ("home", "guide", "offline") or first_list):
+                shell = ("home", "guide", "offline", "report", "my-reports")
+                if page.locale == locale and (kind in shell or first_list):
                     own.add(page.path + "index.html")
             plan.by_locale[locale] = own
         return plan

@@ -187,8 +187,11 @@ class StaticHandler(http.server.SimpleHTTPRequestHandler):
 class DevHandler(StaticHandler):
     """The dev server: live reload script in HTML pages, and the events browsers listen to."""
 
-    def __init__(self, *args: Any, live: LiveReload, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, live: LiveReload, output_lock: threading.Lock, **kwargs: Any
+    ) -> None:
         self.live = live  # set first: the base class handles the request in __init__
+        self.output_lock = output_lock
         super().__init__(*args, **kwargs)
 
     def do_GET(self) -> None:
@@ -205,6 +208,12 @@ class DevHandler(StaticHandler):
             super().do_GET()
 
     def send_head(self) -> io.BytesIO | BinaryIO | None:
+        # A rebuild changes the output under this lock (swapping the folder, or replacing
+        # the changed files one by one): a file opened here is all old or all new.
+        with self.output_lock:
+            return self._send_head()
+
+    def _send_head(self) -> io.BytesIO | BinaryIO | None:
         self._wait_for_output()
         url_path = urlsplit(self.path).path
         path = Path(self.translate_path(self.path))
@@ -286,9 +295,12 @@ class DevServer:
         self.project_dir = project_dir
         self.out = (project_dir / ".sitegen-serve").resolve()
         self.live = LiveReload() if reload else None
+        self._output_lock = threading.Lock()
         handler: Callable[..., StaticHandler]
         if self.live is not None:
-            handler = functools.partial(DevHandler, directory=str(self.out), live=self.live)
+            handler = functools.partial(
+                DevHandler, directory=str(self.out), live=self.live, output_lock=self._output_lock
+            )
         else:
             handler = functools.partial(StaticHandler, directory=str(self.out))
         self.httpd = http.server.ThreadingHTTPServer((host, port), handler)
@@ -315,7 +327,9 @@ class DevServer:
         with self._build_lock:
             problems: list[str] = []
             try:
-                result = build(self.project_dir, self.out, self.base_url)
+                result = build(
+                    self.project_dir, self.out, self.base_url, commit_lock=self._output_lock
+                )
             except ContentError as exc:
                 problems = [str(p) for p in exc.problems]
                 for line in problems:

@@ -91,6 +91,8 @@ entries:
 GITIGNORE = """\
 /public/
 .sitegen-serve/
+# The record of the last build, kept next to the output folder (sitegen/incremental.py).
+.*.build-state.json
 """
 
 FILES = {

@@ -7,6 +7,7 @@ of each value, so that every later error can name ``path:line:col``.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -192,3 +193,12 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
     yaml_text = match.group(1) or ""
     body_start = text.count("\n", 0, match.end())
     return yaml_text, text[match.end() :], body_start
+
+
+def source_digest(value: Any) -> str:
+    """A short, stable digest of a parsed value: what was written, not where.
+
+    Located mappings and lists print as plain ones, so moving a card inside its file keeps
+    its digest; the incremental build (sitegen/incremental.py) keys pages on it.
+    """
+    return hashlib.blake2b(repr(value).encode("utf-8"), digest_size=12).hexdigest()

@@ -16,7 +16,7 @@ from .categories import ID_PATTERN, CategoryDef, Hours, parse_category
 from .config import CRS_NAMES, SiteConfig
 from .errors import Mark, Report
 from .load import RawContent, is_broken
-from .source import LocatedDict, LocatedList
+from .source import LocatedDict, LocatedList, source_digest
 
 CARD_COMMON: dict[str, s.Field] = {
     "id": s.Text(
@@ -86,6 +86,7 @@ class CheckedCard:
     lng: float  # WGS-84, whatever the card's crs
     lat: float
     mark: Mark
+    digest: str = ""  # of the card as written: the incremental build's key (sitegen/incremental.py)
 
 
 @dataclass
@@ -201,7 +202,7 @@ def _check_card(
     lng, lat = geo.to_wgs84(written_lng, written_lat, values["crs"])
     if not _check_location(lng, lat, values["location"], card.value_mark("location"), config, ctx):
         return None
-    return CheckedCard(values["id"], category, values, lng, lat, card.mark)
+    return CheckedCard(values["id"], category, values, lng, lat, card.mark, source_digest(card))
 
 
 def _check_location_alone(card: LocatedDict, config: SiteConfig, ctx: s.Context) -> None:

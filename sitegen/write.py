@@ -36,18 +36,60 @@ class WriteStats:
     bytes: int = 0
 
 
-class StagedOutput:
-    """An output folder being built next to the real one; ``commit`` swaps it in.
-
-    Use as a context manager: leaving the block with an exception removes the staging
-    folder and leaves the previous output exactly as it was.
-    """
+class _Output:
+    """What both ways of writing share: one file per path, and the list of files made."""
 
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir.resolve()
-        self.staging = self.out_dir.with_name(f".{self.out_dir.name}.staging")
         self.stats = WriteStats()
         self._paths: set[str] = set()
+        self._variants: set[str] = set()
+
+    @property
+    def files(self) -> set[str]:
+        """Every file of the new output, compressed copies included."""
+        return self._paths | self._variants
+
+    def register(self, rel: str) -> None:
+        """Claim an output path: two files on one path is a build error."""
+        path = PurePosixPath(rel)
+        if path.is_absolute() or ".." in path.parts:
+            raise BuildError(f"refusing to write outside the output folder: {rel}")
+        if rel in self._paths:
+            raise BuildError(f"two pages would be written to the same file: {rel}")
+        self._paths.add(rel)
+
+    def write(self, rel: str, content: bytes) -> None:
+        """Write one output file; ``rel`` is a relative POSIX path such as ``en/index.html``."""
+        self.register(rel)
+        self.store(rel, content)
+
+    def store(self, rel: str, content: bytes) -> None:
+        raise NotImplementedError
+
+    def keep(self, rel: str, size: int) -> bool:
+        raise NotImplementedError
+
+    def previous_bytes(self, rel: str) -> bytes | None:
+        """The file as the last build wrote it, if it is there."""
+        try:
+            return (self.out_dir / rel).read_bytes()
+        except OSError:
+            return None
+
+
+class StagedOutput(_Output):
+    """An output folder being built next to the real one; ``commit`` swaps it in.
+
+    Use as a context manager: leaving the block with an exception removes the staging
+    folder and leaves the previous output exactly as it was. ``write`` is ``register``
+    (each file once) then ``store``; forked render workers (sitegen/parallel.py) call
+    ``store`` for the pages the build registered for them.
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        super().__init__(out_dir)
+        self.staging = self.out_dir.with_name(f".{self.out_dir.name}.staging")
 
     def __enter__(self) -> StagedOutput:
         if self.out_dir.exists() and not self.out_dir.is_dir():
@@ -60,19 +102,13 @@ class StagedOutput:
         if exc_type is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
 
-    def write(self, rel: str, content: bytes) -> None:
-        """Write one output file; ``rel`` is a relative POSIX path such as ``en/index.html``."""
-        path = PurePosixPath(rel)
-        if path.is_absolute() or ".." in path.parts:
-            raise BuildError(f"refusing to write outside the output folder: {rel}")
-        if rel in self._paths:
-            raise BuildError(f"two pages would be written to the same file: {rel}")
-        self._paths.add(rel)
-        target = self.staging / path
+    def store(self, rel: str, content: bytes) -> None:
+        target = self.staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        previous = self.out_dir / path
+        previous = self.out_dir / rel
         self.stats.bytes += len(content)
         variants = _precompressed_names(rel, content)
+        self._variants.update(variants)
         if _same_bytes(previous, content) and all((self.out_dir / v).is_file() for v in variants):
             for name in (rel, *variants):  # the compressed copies cannot differ either
                 os.link(self.out_dir / name, self.staging / name)
@@ -83,6 +119,20 @@ class StagedOutput:
             (self.staging / name).write_bytes(_compress(name, content))
         self.stats.written += 1
 
+    def keep(self, rel: str, size: int) -> bool:
+        """Carry a page over from the previous output unread; False if it is not there."""
+        if _precompressed_names(rel, b"\0" * size):
+            raise BuildError(f"only files without compressed copies can be kept: {rel}")
+        target = self.staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(self.out_dir / rel, target)
+        except OSError:
+            return False
+        self.stats.unchanged += 1
+        self.stats.bytes += size
+        return True
+
     def commit(self) -> None:
         """Swap the staging folder in for the output folder."""
         old = self.out_dir.with_name(f".{self.out_dir.name}.old")
@@ -92,6 +142,70 @@ class StagedOutput:
         os.replace(self.staging, self.out_dir)
         shutil.rmtree(old, ignore_errors=True)
         log.debug("output swapped into %s", self.out_dir)
+
+
+class InPlaceOutput(_Output):
+    """Brings an existing output folder up to date file by file, for small changes.
+
+    Nothing touches the folder before ``commit``: changed files wait in memory, so a build
+    that fails half-way leaves the output as it was. ``commit`` then writes each changed
+    file atomically (a temporary file renamed over the old one): new data files first,
+    then pages, then the service worker, and removes files the build no longer makes
+    last, so a page never points at a data file that is not there yet.
+    """
+
+    def __init__(self, out_dir: Path, previous_files: set[str]) -> None:
+        super().__init__(out_dir)
+        self._previous = previous_files
+        self._pending: dict[str, bytes] = {}
+
+    def __enter__(self) -> InPlaceOutput:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self._pending.clear()
+
+    def store(self, rel: str, content: bytes) -> None:
+        self.stats.bytes += len(content)
+        variants = _precompressed_names(rel, content)
+        self._variants.update(variants)
+        out = self.out_dir
+        if _same_bytes(out / rel, content) and all((out / v).is_file() for v in variants):
+            self.stats.unchanged += 1
+            return
+        self._pending[rel] = content
+        self.stats.written += 1
+
+    def keep(self, rel: str, size: int) -> bool:
+        self.stats.unchanged += 1
+        self.stats.bytes += size
+        return True
+
+    def commit(self) -> None:
+        def order(rel: str) -> tuple[int, str]:
+            return (2 if rel == "sw.js" else 1 if rel.endswith(".html") else 0, rel)
+
+        for rel in sorted(self._pending, key=order):
+            content = self._pending[rel]
+            for name in _precompressed_names(rel, content):
+                _replace(self.out_dir / name, _compress(name, content))
+            _replace(self.out_dir / rel, content)
+        for rel in sorted(self._previous - self.files):
+            path = self.out_dir / rel
+            path.unlink(missing_ok=True)
+            for parent in path.parents:  # folders left empty go too
+                if parent == self.out_dir or any(parent.iterdir()):
+                    break
+                parent.rmdir()
+        self._pending.clear()
+        log.debug("output updated in place in %s", self.out_dir)
+
+
+def _replace(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(content)
+    os.replace(tmp, path)
 
 
 def _precompressed_names(rel: str, content: bytes) -> tuple[str, ...]:

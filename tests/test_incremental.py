@@ -1,0 +1,197 @@
+"""The incremental, parallel build: after any single edit it equals a clean build, byte for byte.
+
+Every edit below is made to a built site; the site is then built again into the same output
+folder (incrementally: only what the edit touches is rendered) and, from scratch, into a
+second folder. The two trees must be identical. Each edit is tried with the output updated
+in place (few pages changed) and with a new staging folder swapped in (many pages changed).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sitegen import build as build_module
+from sitegen import parallel
+from sitegen.build import build
+from sitegen.cli import main
+from sitegen.incremental import BuildState
+
+from .conftest import REPO, SITE_YAML, TOILET_CARD, MakeSite
+from .test_build import EPOCH, tree_digest
+
+HOURS = ["Mo-Su 06:00-23:00", "24/7", "Mo-Fr 09:00-17:00; PH off", "Sa-Su 08:00-20:00"]
+
+GUIDE = """\
+---
+title: {zh-Hans: 莲花山公园游览指南, en: Lianhuashan Park guide}
+entries:
+  - facility: futian-0001
+  - facility: futian-0007
+---
+公园 **6:00** 开门。
+"""
+
+
+def card(number: int, name: str | None = None, hours: str | None = None) -> str:
+    return (
+        TOILET_CARD.replace("futian-0001", f"futian-{number:04d}")
+        .replace("莲花山公园南门公厕", name or f"福田公厕{number:02d}号")
+        .replace('"Mo-Su 06:00-23:00"', f'"{hours or HOURS[number % len(HOURS)]}"')
+    )
+
+
+@pytest.fixture
+def site(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Twenty-five toilets on three list pages per locale, and a guide pointing at two."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    files: dict[str, str | None] = {
+        "content/site.yaml": SITE_YAML + "page_size: 10\n",
+        "content/guides/lianhuashan.md": GUIDE,
+    }
+    for number in range(1, 26):
+        files[f"content/facilities/toilet/futian-{number:04d}.yaml"] = card(number)
+    return make_site(files)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def card_file(site: Path, number: int) -> Path:
+    return site / f"content/facilities/toilet/futian-{number:04d}.yaml"
+
+
+def own_theme(site: Path) -> Path:
+    """A copy of the built-in theme in the project, which then takes its place."""
+    theme = site / "themes/default"
+    if not theme.exists():
+        shutil.copytree(REPO / "themes/default", theme)
+    return theme
+
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    "card renamed (list order moves)": lambda s: edit(card_file(s, 12), "福田公厕12号", "安心公厕"),
+    "card hours changed (schedule numbers move)": lambda s: edit(
+        card_file(s, 2), HOURS[2], "Mo-Sa 07:30-19:30"
+    ),
+    "card moved": lambda s: edit(card_file(s, 5), "114.0572, 22.5535", "114.1000, 22.6000"),
+    "card field changed": lambda s: edit(card_file(s, 9), "stalls_male: 4", "stalls_male: 9"),
+    "card added": lambda s: card_file(s, 26).write_text(card(26), "utf-8"),
+    "card deleted (a list page goes)": lambda s: (
+        [card_file(s, n).unlink() for n in range(21, 26)] and None
+    ),
+    "card in a guide renamed": lambda s: edit(card_file(s, 7), "福田公厕07号", "园内公厕"),
+    "guide title changed": lambda s: edit(
+        s / "content/guides/lianhuashan.md", "Lianhuashan Park guide", "Lianhuashan guide"
+    ),
+    "guide entry removed": lambda s: edit(
+        s / "content/guides/lianhuashan.md", "  - facility: futian-0007\n", ""
+    ),
+    "category label changed": lambda s: edit(
+        s / "content/categories/toilet.yaml", "en: Accessible", "en: Step-free"
+    ),
+    "site title changed": lambda s: edit(
+        s / "content/site.yaml", "en: Shenzhen City Services", "en: Shenzhen Services"
+    ),
+    "theme string changed": lambda s: edit(
+        own_theme(s) / "strings/en.yaml", "report_submit: Send", "report_submit: Send it"
+    ),
+}
+
+
+# Edits that touch one card's pages only (an hours change can renumber other cards' schedules).
+ONE_CARD = {"card renamed (list order moves)", "card moved", "card field changed", "card added"}
+
+
+@pytest.fixture(params=["in place", "staged"])
+def mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    if request.param == "staged":
+        monkeypatch.setattr(build_module, "IN_PLACE_MAX_PAGES", 0)
+    return str(request.param)
+
+
+@pytest.mark.parametrize("name", list(EDITS))
+def test_incremental_build_equals_clean_build(
+    name: str, mode: str, site: Path, tmp_path: Path
+) -> None:
+    out, clean = tmp_path / "out", tmp_path / "clean"
+    if name == "theme string changed":
+        own_theme(site)  # the copy is in place before the first build
+    first = build(site, out)
+    EDITS[name](site)
+    again = build(site, out)
+    build(site, clean, clean=True)
+    assert tree_digest(out) == tree_digest(clean)
+    assert not again.up_to_date
+    if name in ONE_CARD:
+        # Its pages, the list pages it is on, and the few pages made on every build.
+        assert again.rendered < first.rendered / 4, again.rendered
+    assert BuildState.load(out) is not None
+
+
+def test_rebuild_without_change_reads_nothing(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = build(site, out)
+    mtimes = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+    second = build(site, out)
+    assert second.up_to_date and second.site is None  # no content was even read
+    assert second.stats.written == 0 and second.pages == first.pages
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == mtimes
+
+
+def test_touched_file_is_checked_and_nothing_is_written(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(site, out)
+    mtimes = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    path = card_file(site, 3)
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    again = build(site, out)
+    assert not again.up_to_date
+    assert again.stats.written == 0
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == mtimes
+
+
+def test_output_changed_by_hand_is_rebuilt_whole(site: Path, tmp_path: Path) -> None:
+    out, clean = tmp_path / "out", tmp_path / "clean"
+    build(site, out)
+    shutil.rmtree(out)
+    out.mkdir()  # another folder now: the record of the last build does not describe it
+    again = build(site, out)
+    assert again.rendered == again.pages
+    build(site, clean, clean=True)
+    assert tree_digest(out) == tree_digest(clean)
+
+
+def test_parallel_rendering_gives_the_same_bytes(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "MIN_PARALLEL", 0)
+    monkeypatch.setattr(parallel, "CHUNK", 7)
+    forked = build(site, tmp_path / "forked", jobs=2)
+    single = build(site, tmp_path / "single", jobs=1)
+    assert tree_digest(tmp_path / "forked") == tree_digest(tmp_path / "single")
+    made = [p for p in (tmp_path / "forked").rglob("*") if p.is_file()]
+    originals = [p for p in made if p.suffix not in (".gz", ".br")]
+    assert forked.stats.written == single.stats.written == len(originals)
+    assert forked.files == len(made)
+
+
+def test_cli_says_when_nothing_changed_and_clean_renders_all(site: Path, tmp_path: Path) -> None:
+    out = str(tmp_path / "out")
+    runner = CliRunner()
+    first = runner.invoke(main, ["build", "-C", str(site), "-o", out])
+    assert first.exit_code == 0 and "Built 93 pages (93 rendered;" in first.output
+    second = runner.invoke(main, ["build", "-C", str(site), "-o", out])
+    assert second.exit_code == 0
+    assert "Nothing changed since the last build" in second.output
+    forced = runner.invoke(main, ["build", "-C", str(site), "-o", out, "--clean", "-j", "1"])
+    assert forced.exit_code == 0 and "Built 93 pages (93 rendered;" in forced.output
+    assert "0 written" in forced.output  # same bytes: every file was kept as it was
