@@ -130,8 +130,8 @@ class AppData:
         return path
 
 
-def build_app_data(site: Site) -> AppData:
-    """Compute all front-end data files of ``site``."""
+def build_app_data(site: Site, pinyin_memo: dict[str, str] | None = None) -> AppData:
+    """Compute all front-end data files of ``site``; ``pinyin_memo`` keeps readings made."""
     data = AppData()
     with_gcj02 = any(t.crs == "gcj02" for t in site.config.tiles)
     all_texts: list[str] = []
@@ -144,7 +144,7 @@ def build_app_data(site: Site) -> AppData:
         source = site.config.source_locale
         data.pinyin[category.id] = data.add(
             f"data/pinyin/{category.id}",
-            {"py": [pinyin_syllables(f.name[source]) for f in ordered]},
+            {"py": [pinyin_syllables(f.name[source], pinyin_memo) for f in ordered]},
         )
         for locale in site.config.locales:
             text = text_payload(ordered, locale)

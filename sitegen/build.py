@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .cache import BuildCache
 from .config import SiteConfig, load_config, normalize_base_url
 from .errors import ConfigError, ContentError, Problem, Report
 from .incremental import BuildState, Dependencies, Snapshot, output_id, site_digest
@@ -55,11 +56,13 @@ def _config(project_dir: Path, base_url: str | None) -> SiteConfig:
     return config
 
 
-def load_site(project_dir: Path, base_url: str | None = None) -> tuple[Site, list[Problem]]:
+def load_site(
+    project_dir: Path, base_url: str | None = None, cache: BuildCache | None = None
+) -> tuple[Site, list[Problem]]:
     """Config, load, validate and model: the checked site, or a ContentError with every problem."""
     config = _config(project_dir, base_url)
     report = Report()
-    raw = load_content(config.content_dir, config.locales, report)
+    raw = load_content(config.content_dir, config.locales, report, cache)
     checked = validate(raw, config, report)
     if report.errors:
         raise ContentError(report.sorted())
@@ -107,8 +110,9 @@ def build(
             up_to_date=True,
         )
 
-    site, warnings = load_site(project_dir, base_url)
-    renderer = Renderer(site, theme, site.config.precache_budget_mb)
+    cache = BuildCache(project_dir)
+    site, warnings = load_site(project_dir, base_url, cache)
+    renderer = Renderer(site, theme, site.config.precache_budget_mb, cache.pinyin)
     deps = Dependencies(site_digest(site, theme), renderer.guides_with, site.config.locales)
     fingerprints = {p.output: fp for p in renderer.pages if (fp := deps.page(p)) is not None}
     keep: dict[str, int] = {}
@@ -177,6 +181,7 @@ def build(
         dict(renderer.precache_sizes),
     )
     state.save(out_dir)
+    cache.save()
     seconds = time.perf_counter() - started
     log.info("built %d pages (%d rendered) in %.2f s", total, rendered, seconds)
     return BuildResult(

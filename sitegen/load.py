@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cache import BuildCache, content_key
 from .errors import Mark, Report
 from .source import (
     LocatedDict,
@@ -54,12 +55,19 @@ class RawContent:
     guides: list[GuideSource]
 
 
-def load_content(content_dir: Path, locales: tuple[str, ...], report: Report) -> RawContent:
-    """Read every category, facility and guide file below ``content_dir``."""
+def load_content(
+    content_dir: Path, locales: tuple[str, ...], report: Report, cache: BuildCache | None = None
+) -> RawContent:
+    """Read every category, facility and guide file below ``content_dir``.
+
+    With a ``cache`` (sitegen/cache.py), a file whose text was parsed before is not parsed again.
+    """
     root = content_dir.parent
+    categories = _files(content_dir / "categories")
+    facilities = _files(content_dir / "facilities")
     return RawContent(
-        categories=[_yaml_file(p, root, report) for p in _files(content_dir / "categories")],
-        facilities=[_yaml_file(p, root, report) for p in _files(content_dir / "facilities")],
+        categories=[_yaml_file(p, root, report, cache) for p in categories],
+        facilities=[_yaml_file(p, root, report, cache) for p in facilities],
         guides=_guides(content_dir / "guides", root, locales, report),
     )
 
@@ -83,10 +91,21 @@ def display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _yaml_file(path: Path, root: Path, report: Report) -> SourceFile:
+def _yaml_file(path: Path, root: Path, report: Report, cache: BuildCache | None) -> SourceFile:
     display = display_path(path, root)
     try:
-        return SourceFile(display, parse_yaml(read_text(path, display), display, report))
+        text = read_text(path, display)
+        if cache is None:
+            return SourceFile(display, parse_yaml(text, display, report))
+        key = content_key("yaml", display, text)  # marks name the file: part of the key
+        found = cache.parsed(key)
+        if found is None:
+            own = Report()
+            found = (parse_yaml(text, display, own), own.problems)
+            cache.store_parsed(key, *found)
+        data, problems = found
+        report.problems.extend(problems)
+        return SourceFile(display, data)
     except YamlSyntaxError as exc:
         report.error(exc.mark, exc.message)
         return SourceFile(display, _BROKEN)

@@ -66,7 +66,11 @@ class Renderer:
     """Renders every page and data file of a site with one theme."""
 
     def __init__(
-        self, site: Site, theme: Path, precache_budget_mb: float = pwa.DEFAULT_BUDGET_MB
+        self,
+        site: Site,
+        theme: Path,
+        precache_budget_mb: float = pwa.DEFAULT_BUDGET_MB,
+        pinyin_memo: dict[str, str] | None = None,
     ) -> None:
         self.site = site
         self.config = site.config
@@ -79,7 +83,7 @@ class Renderer:
         pwa.add_icons(self.assets, self.theme_color)
         self.precache_budget = pwa.budget_bytes(precache_budget_mb)
         self.precache_sizes: dict[str, int] = {}  # locale -> bytes, filled in by render()
-        self.app_data = build_app_data(site)
+        self.app_data = build_app_data(site, pinyin_memo)
         self.import_map, import_map_hash = import_map_script(self.assets.imports, self.base_path)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(theme / "templates"),

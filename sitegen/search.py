@@ -38,12 +38,22 @@ def _tokens(text: str) -> str:
     return " ".join(_TOKEN.findall(text.lower()))
 
 
-@lru_cache(maxsize=200_000)
-def pinyin_syllables(text: str) -> str:
+def pinyin_syllables(text: str, memo: dict[str, str] | None = None) -> str:
     """Space-separated toneless pinyin of a name; digits and latin runs kept as lowercase tokens.
 
-    ü is written "v" (nv, lv), as pinyin keyboards type it. Memoised: names repeat a lot.
+    ü is written "v" (nv, lv), as pinyin keyboards type it. ``memo`` keeps readings across
+    calls and builds (the build cache, sitegen/cache.py): pypinyin is slow and names repeat.
     """
+    if memo is None:
+        return _pinyin(text)
+    found = memo.get(text)
+    if found is None:
+        found = memo[text] = _pinyin(text)
+    return found
+
+
+@lru_cache(maxsize=200_000)
+def _pinyin(text: str) -> str:
     # NFKC first, so that full-width "２號" gives the token "2" like "2號". pypinyin's phrase
     # readings are keyed on Simplified text (長春 alone reads zhang chun, 长春 chang chun), so
     # it reads the phrase-aware Simplified conversion.

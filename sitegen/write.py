@@ -11,7 +11,7 @@ import logging
 import os
 import shutil
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from .errors import BuildError
 
@@ -52,8 +52,7 @@ class _Output:
 
     def register(self, rel: str) -> None:
         """Claim an output path: two files on one path is a build error."""
-        path = PurePosixPath(rel)
-        if path.is_absolute() or ".." in path.parts:
+        if rel.startswith("/") or ".." in rel.split("/") or not rel:
             raise BuildError(f"refusing to write outside the output folder: {rel}")
         if rel in self._paths:
             raise BuildError(f"two pages would be written to the same file: {rel}")

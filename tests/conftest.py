@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -57,6 +58,14 @@ maintainer: 福田区环卫所
 """
 
 MakeSite = Callable[..., Path]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def build_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The build cache (sitegen/cache.py) of the tests, away from the user's own."""
+    path = tmp_path_factory.mktemp("sitegen-cache")
+    os.environ["SITEGEN_CACHE_DIR"] = str(path)
+    return path
 
 
 @pytest.fixture

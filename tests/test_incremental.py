@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from sitegen import build as build_module
+from sitegen import load as load_module
 from sitegen import parallel
 from sitegen.build import build
 from sitegen.cli import main
@@ -195,3 +196,29 @@ def test_cli_says_when_nothing_changed_and_clean_renders_all(site: Path, tmp_pat
     forced = runner.invoke(main, ["build", "-C", str(site), "-o", out, "--clean", "-j", "1"])
     assert forced.exit_code == 0 and "Built 93 pages (93 rendered;" in forced.output
     assert "0 written" in forced.output  # same bytes: every file was kept as it was
+
+
+def test_build_cache_is_used_kept_outside_the_project_and_survives_damage(
+    site: Path, tmp_path: Path, build_cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(site, tmp_path / "first")
+    cached = [p for p in build_cache_dir.rglob("*.pickle") if p.stem != "pinyin"]
+    assert len(cached) == 26  # the category and the cards; not the guide
+    assert not any(p.name.endswith(".pickle") for p in site.rglob("*"))
+    parsed: list[str] = []
+    real_parse = load_module.parse_yaml
+    monkeypatch.setattr(
+        load_module,
+        "parse_yaml",
+        lambda text, display, *a, **k: parsed.append(display) or real_parse(text, display, *a, **k),
+    )
+    edit(card_file(site, 4), "stalls_male: 4", "stalls_male: 5")
+    build(site, tmp_path / "second", clean=True)
+    # The edited card and the guide (front matter is not cached); the others came cached.
+    assert parsed == ["content/facilities/toilet/futian-0004.yaml", "content/guides/lianhuashan.md"]
+    for path in cached:
+        path.write_bytes(b"not a pickle")
+    parsed.clear()
+    build(site, tmp_path / "third", clean=True)
+    assert len(parsed) == 27  # a damaged cache only means parsing everything again
+    assert tree_digest(tmp_path / "second") == tree_digest(tmp_path / "third")

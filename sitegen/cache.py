@@ -1,0 +1,105 @@
+"""A per-user cache of work that depends only on file contents: parsed YAML, pinyin readings.
+
+Parsing 30,000 name cards takes seconds; unpickling them a fraction of that. Entries are
+keyed by what they were made from, so a stale entry is never used, only left out of the
+next save. The cache lives in ``$SITEGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/sitegen``,
+else ``~/.cache/sitegen`` (one file per project folder), and never in the project itself:
+loading a pickle can run code, and a repository someone else wrote must not be able to
+bring one along. Set ``SITEGEN_CACHE_DIR`` to an empty value to switch the cache off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import Problem
+
+log = logging.getLogger(__name__)
+
+CACHE_VERSION = 1
+
+
+def cache_dir() -> Path | None:
+    given = os.environ.get("SITEGEN_CACHE_DIR")
+    if given is not None:
+        return Path(given) if given else None
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "sitegen"
+
+
+def content_key(*parts: str) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        h.update(part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+class BuildCache:
+    """The cache of one project: a folder with one pickle per parsed file, and the pinyin.
+
+    ``save`` writes the entries made by this run and removes those it did not use.
+    """
+
+    def __init__(self, project_dir: Path) -> None:
+        root = cache_dir()
+        project = str(project_dir.resolve())
+        self.folder = root / content_key(project)[:24] if root else None
+        self._used: set[str] = set()
+        self._new: dict[str, tuple[Any, list[Problem]]] = {}
+        self.pinyin: dict[str, str] = self._load("pinyin") or {}
+        self._pinyin_count = len(self.pinyin)
+
+    def _load(self, name: str) -> Any:
+        if self.folder is None:
+            return None
+        try:
+            with (self.folder / f"{name}.pickle").open("rb") as f:
+                data = pickle.load(f)
+            if isinstance(data, tuple) and data[0] == (CACHE_VERSION, __version__):
+                return data[1]
+        except FileNotFoundError:
+            pass
+        except Exception as exc:  # a damaged or foreign entry is only slower work
+            log.debug("ignoring the cache entry %s/%s: %s", self.folder, name, exc)
+        return None
+
+    def _store(self, name: str, value: Any) -> None:
+        assert self.folder is not None
+        path = self.folder / f"{name}.pickle"
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with tmp.open("wb") as f:
+            pickle.dump(((CACHE_VERSION, __version__), value), f, pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+
+    def parsed(self, key: str) -> tuple[Any, list[Problem]] | None:
+        found: tuple[Any, list[Problem]] | None = self._load(key)
+        if found is not None:
+            self._used.add(key)
+        return found
+
+    def store_parsed(self, key: str, data: Any, problems: list[Problem]) -> None:
+        self._used.add(key)
+        self._new[key] = (data, problems)
+
+    def save(self) -> None:
+        if self.folder is None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            for key, value in self._new.items():
+                self._store(key, value)
+            if len(self.pinyin) != self._pinyin_count:
+                self._store("pinyin", self.pinyin)
+            for path in self.folder.glob("*.pickle"):
+                if path.stem not in self._used and path.stem != "pinyin":
+                    path.unlink(missing_ok=True)
+        except OSError as exc:
+            log.debug("could not save the build cache in %s: %s", self.folder, exc)
+        self._new.clear()
