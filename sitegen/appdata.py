@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import geo
+from .memo import Memo
 from .model import Category, FacilityCard, Site
 from .search import fold_map, pinyin_syllables
 
@@ -130,26 +131,54 @@ class AppData:
         return path
 
 
-def build_app_data(site: Site, pinyin_memo: dict[str, str] | None = None) -> AppData:
-    """Compute all front-end data files of ``site``; ``pinyin_memo`` keeps readings made."""
+def category_key(site: Site, category: Category) -> str:
+    """Digest of a category's cards, in order: the key of everything made from all of them."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{site.epoch}\0{category.id}\0".encode())
+    for facility in category.facilities:
+        h.update(facility.digest.encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+@dataclass
+class _CategoryData:
+    files: list[tuple[str, str | None, str, bytes]]  # (kind, locale, path, content)
+    texts: list[str]  # for the fold map
+
+
+def build_app_data(
+    site: Site,
+    pinyin_memo: dict[str, str] | None = None,
+    memo: Memo | None = None,
+    category_keys: dict[str, str] | None = None,
+) -> AppData:
+    """Compute all front-end data files of ``site``; ``pinyin_memo`` keeps readings made.
+
+    With a ``memo`` from an earlier build, a category whose cards did not change keeps
+    its files (``category_keys``, by ``category_key``, say which did not).
+    """
+    memo = memo or Memo()
+    keys = category_keys or {c.id: category_key(site, c) for c in site.categories}
     data = AppData()
     with_gcj02 = any(t.crs == "gcj02" for t in site.config.tiles)
     all_texts: list[str] = []
     for category in site.categories:
-        ordered = spatial_order(category.facilities, site.config.bounds)
-        data.points[category.id] = data.add(
-            f"data/points/{category.id}", points_payload(category, ordered, with_gcj02)
+        part = memo.get(
+            "app-data",
+            (keys[category.id], with_gcj02),
+            lambda category=category: _category_data(site, category, with_gcj02, pinyin_memo),  # type: ignore[misc]
         )
-        # Pinyin is only needed by search, and is the same in every locale: a file of its own.
-        source = site.config.source_locale
-        data.pinyin[category.id] = data.add(
-            f"data/pinyin/{category.id}",
-            {"py": [pinyin_syllables(f.name[source], pinyin_memo) for f in ordered]},
-        )
-        for locale in site.config.locales:
-            text = text_payload(ordered, locale)
-            all_texts += [t for t in text["name"] + text["addr"] if t]
-            data.texts[(category.id, locale)] = data.add(f"data/text/{category.id}", text)
+        for kind, locale, path, content in part.files:
+            data.files[path] = content
+            if kind == "points":
+                data.points[category.id] = path
+            elif kind == "pinyin":
+                data.pinyin[category.id] = path
+            else:
+                assert locale is not None
+                data.texts[(category.id, locale)] = path
+        all_texts += part.texts
     sched = site.schedules
     data.hours = data.add(
         "data/hours",
@@ -161,5 +190,32 @@ def build_app_data(site: Site, pinyin_memo: dict[str, str] | None = None) -> App
             "rows": [list(row) for row in sched.rows],
         },
     )
-    data.fold = data.add("data/fold", dict(sorted(fold_map(all_texts).items())))
+    fold = memo.get("fold", tuple(keys[c.id] for c in site.categories), lambda: fold_map(all_texts))
+    data.fold = data.add("data/fold", dict(sorted(fold.items())))
     return data
+
+
+def _category_data(
+    site: Site, category: Category, with_gcj02: bool, pinyin_memo: dict[str, str] | None
+) -> _CategoryData:
+    part = _CategoryData([], [])
+
+    def add(kind: str, locale: str | None, prefix: str, payload: Any) -> None:
+        content = compact_json(payload)
+        part.files.append((kind, locale, hashed_name(prefix, content), content))
+
+    ordered = spatial_order(category.facilities, site.config.bounds)
+    add("points", None, f"data/points/{category.id}", points_payload(category, ordered, with_gcj02))
+    # Pinyin is only needed by search, and is the same in every locale: a file of its own.
+    source = site.config.source_locale
+    add(
+        "pinyin",
+        None,
+        f"data/pinyin/{category.id}",
+        {"py": [pinyin_syllables(f.name[source], pinyin_memo) for f in ordered]},
+    )
+    for locale in site.config.locales:
+        text = text_payload(ordered, locale)
+        part.texts += [t for t in text["name"] + text["addr"] if t]
+        add("text", locale, f"data/text/{category.id}", text)
+    return part

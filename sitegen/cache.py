@@ -53,6 +53,8 @@ class BuildCache:
         self.folder = root / content_key(project)[:24] if root else None
         self._used: set[str] = set()
         self._new: dict[str, tuple[Any, list[Problem]]] = {}
+        # Entries in memory, for the next build of the same process (sitegen serve).
+        self._memory: dict[str, tuple[Any, list[Problem]]] = {}
         self.pinyin: dict[str, str] = self._load("pinyin") or {}
         self._pinyin_count = len(self.pinyin)
 
@@ -79,17 +81,20 @@ class BuildCache:
         os.replace(tmp, path)
 
     def parsed(self, key: str) -> tuple[Any, list[Problem]] | None:
-        found: tuple[Any, list[Problem]] | None = self._load(key)
+        found: tuple[Any, list[Problem]] | None = self._memory.get(key) or self._load(key)
         if found is not None:
             self._used.add(key)
+            self._memory[key] = found
         return found
 
     def store_parsed(self, key: str, data: Any, problems: list[Problem]) -> None:
         self._used.add(key)
-        self._new[key] = (data, problems)
+        self._new[key] = self._memory[key] = (data, problems)
 
     def save(self) -> None:
+        self._memory = {k: v for k, v in self._memory.items() if k in self._used}
         if self.folder is None:
+            self._used.clear()
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -103,3 +108,4 @@ class BuildCache:
         except OSError as exc:
             log.debug("could not save the build cache in %s: %s", self.folder, exc)
         self._new.clear()
+        self._used.clear()

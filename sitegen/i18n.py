@@ -39,6 +39,7 @@ def convert_script(text: str, source: str, target: str, variant: str = "hk") -> 
     return str(_converter(_PROFILES[(source, target, variant)]).convert(text))
 
 
+@lru_cache(maxsize=64)
 def slug(locale: str) -> str:
     """The URL segment of a locale: ``zh-Hant`` is served under ``/zh-hant/``."""
     return locale.lower()

@@ -36,6 +36,7 @@ from typing import Any
 
 from . import __version__
 from .errors import Mark, Problem
+from .memo import Memo
 from .model import Category, FacilityCard, Guide, Site
 from .render import Page
 
@@ -120,14 +121,14 @@ class Dependencies:
     site: str
     guides_with: Callable[[FacilityCard], list[Guide]]
     locales: tuple[str, ...]
+    memo: Memo = field(default_factory=Memo)
     _guide_titles: dict[str, str] = field(default_factory=dict)
-    _facilities: dict[str, str] = field(default_factory=dict)
 
     def page(self, page: Page) -> str | None:
         """The fingerprint of a page that can be skipped; None for pages always made."""
         kind, context = page.key[0], page.context
         if kind == "facility":
-            return _hash(page.locale, self.facility(context["facility"]))
+            return f"{self.facility(context['facility'])}:{page.locale}"
         if kind == "category":
             return _hash(
                 page.locale,
@@ -141,12 +142,9 @@ class Dependencies:
         return None
 
     def facility(self, facility: FacilityCard) -> str:
-        found = self._facilities.get(facility.id)
-        if found is None:
-            guides = self._guides_of(facility)
-            found = _hash(self.site, "facility", facility.digest, guides)
-            self._facilities[facility.id] = found
-        return found
+        guides = self._guides_of(facility)
+        key = (self.site, facility.digest, guides)
+        return self.memo.get("fingerprint", key, lambda: _hash(*key[:2], "facility", guides))
 
     def category_page(
         self, category: Category, facilities: Iterable[FacilityCard], number: int, count: int

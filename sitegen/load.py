@@ -27,6 +27,7 @@ class SourceFile:
 
     path: str
     data: Any
+    key: str = ""  # digest of the path and text: parsed and checked work is kept under it
 
 
 @dataclass
@@ -95,9 +96,9 @@ def _yaml_file(path: Path, root: Path, report: Report, cache: BuildCache | None)
     display = display_path(path, root)
     try:
         text = read_text(path, display)
-        if cache is None:
-            return SourceFile(display, parse_yaml(text, display, report))
         key = content_key("yaml", display, text)  # marks name the file: part of the key
+        if cache is None:
+            return SourceFile(display, parse_yaml(text, display, report), key)
         found = cache.parsed(key)
         if found is None:
             own = Report()
@@ -105,7 +106,7 @@ def _yaml_file(path: Path, root: Path, report: Report, cache: BuildCache | None)
             cache.store_parsed(key, *found)
         data, problems = found
         report.problems.extend(problems)
-        return SourceFile(display, data)
+        return SourceFile(display, data, key)
     except YamlSyntaxError as exc:
         report.error(exc.mark, exc.message)
         return SourceFile(display, _BROKEN)

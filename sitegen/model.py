@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import zoneinfo
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import markdown
@@ -22,6 +22,7 @@ from .categories import CategoryDef, FieldDef
 from .config import SiteConfig
 from .hours import OpeningHours, compile_schedule
 from .i18n import CHINESE, Localizer, LText, convert_script
+from .memo import Memo
 from .validate import CheckedCard, CheckedContent, CheckedGuide
 
 Spans = tuple[tuple[int, int], ...]
@@ -115,15 +116,20 @@ class Schedules:
     _row_index: dict[tuple[int, ...], int] = field(default_factory=dict, repr=False)
     _by_hours: dict[OpeningHours, int] = field(default_factory=dict, repr=False)
 
-    def add(self, hours: OpeningHours, calendar: HolidayCalendar) -> int:
+    def add(self, hours: OpeningHours, calendar: HolidayCalendar, memo: Memo | None = None) -> int:
         """The row index of ``hours``, compiling it the first time it is seen."""
         found = self._by_hours.get(hours)
         if found is not None:
             return found
-        row = tuple(
-            self._intern_day(spans)
-            for spans in compile_schedule(hours, self.start, self.length, calendar)
+        key = (hours, self.start, self.length, calendar.country)
+        compiled = (
+            memo.get(
+                "schedule", key, lambda: compile_schedule(hours, self.start, self.length, calendar)
+            )
+            if memo is not None
+            else compile_schedule(hours, self.start, self.length, calendar)
         )
+        row = tuple(self._intern_day(spans) for spans in compiled)
         index = self._row_index.setdefault(row, len(self.rows))
         if index == len(self.rows):
             self.rows.append(row)
@@ -156,6 +162,9 @@ class Site:
     schedules: Schedules
     localizer: Localizer
     title: LText
+    # Digest of what every part of the model depends on (site.yaml, categories, the day):
+    # with a card's digest, the key of memoized work in a long-lived process (sitegen/memo.py).
+    epoch: str = ""
 
 
 def build_date(config: SiteConfig) -> dt.date:
@@ -170,18 +179,55 @@ def build_date(config: SiteConfig) -> dt.date:
     return moment.date()
 
 
-def build_site(checked: CheckedContent, config: SiteConfig, today: dt.date | None = None) -> Site:
-    """Derive the model from content that passed validation."""
+def build_site(
+    checked: CheckedContent,
+    config: SiteConfig,
+    today: dt.date | None = None,
+    memo: Memo | None = None,
+) -> Site:
+    """Derive the model from content that passed validation.
+
+    With a ``memo`` kept from an earlier build, cards whose digest did not change keep the
+    ``FacilityCard`` made then (resolving text in three locales is most of the work here).
+    """
+    memo = memo or Memo()
     today = today or build_date(config)
+    epoch = f"{checked.epoch}:{today.isoformat()}"
     localizer = Localizer(config.locales, config.source_locale, config.chinese_variant)
-    calendar = HolidayCalendar(config.holidays, range(today.year - 1, today.year + 3))
+    calendar = memo.get(
+        "calendar",
+        (config.holidays, today.year),
+        lambda: HolidayCalendar(config.holidays, range(today.year - 1, today.year + 3)),
+    )
     schedules = Schedules(today, config.hours_horizon_days)
-    categories = {cid: _category(c, localizer) for cid, c in checked.categories.items()}
+    categories: dict[str, Category] = memo.get(
+        "categories",
+        epoch,
+        lambda: {cid: _category(c, localizer) for cid, c in checked.categories.items()},
+    )
+    for category in categories.values():
+        category.facilities.clear()  # the memoized categories are filled again
     facilities: dict[str, FacilityCard] = {}
     for card in checked.cards:
-        facility = _facility(card, categories[card.category], localizer, schedules, calendar)
+        category = categories[card.category]
+        key = (epoch, card.digest, str(card.mark))
+        facility = memo.get(
+            "facility",
+            key,
+            lambda card=card, category=category: _facility(card, category, localizer),  # type: ignore[misc]
+        )
+        if facility.hours is not None:
+            # A schedule's number depends on the cards before it: set on every build.
+            schedule = schedules.add(facility.hours, calendar, memo)
+            facility = memo.get(
+                "facility-schedule",
+                (key, schedule),
+                lambda f=facility, n=schedule, c=card: replace(  # type: ignore[misc]
+                    f, schedule=n, digest=f"{c.digest}:{n}:{c.category}"
+                ),
+            )
         facilities[facility.id] = facility
-        categories[card.category].facilities.append(facility)
+        category.facilities.append(facility)
     for category in categories.values():
         category.facilities.sort(key=lambda f: (f.name[config.source_locale], f.id))
     guides = [_guide(g, facilities, localizer, config) for g in checked.guides]
@@ -194,6 +240,7 @@ def build_site(checked: CheckedContent, config: SiteConfig, today: dt.date | Non
         schedules=schedules,
         localizer=localizer,
         title=localizer.resolve(config.title),
+        epoch=epoch,
     )
 
 
@@ -226,13 +273,8 @@ def _category(c: CategoryDef, localizer: Localizer) -> Category:
     )
 
 
-def _facility(
-    card: CheckedCard,
-    category: Category,
-    localizer: Localizer,
-    schedules: Schedules,
-    calendar: HolidayCalendar,
-) -> FacilityCard:
+def _facility(card: CheckedCard, category: Category, localizer: Localizer) -> FacilityCard:
+    """A card as the pages show it; its schedule number is set by ``build_site``."""
     v = card.values
     values: dict[str, Any] = {}
     for name, fd in category.fields.items():
@@ -245,7 +287,6 @@ def _facility(
         else:
             values[name] = v[name]
     hours = values.get(category.hours_field) if category.hours_field else None
-    schedule = schedules.add(hours, calendar) if hours is not None else None
     return FacilityCard(
         id=card.id,
         category=category,
@@ -256,12 +297,12 @@ def _facility(
         lat=round(card.lat, 6),
         values=values,
         hours=hours,
-        schedule=schedule,
+        schedule=None,
         photos=tuple(v.get("photos") or ()),
         verified=v.get("verified"),
         source=str(card.mark),
-        # The schedule index can move when another card's hours change: it is shown on the page.
-        digest=f"{card.digest}:{schedule}:{category.id}",
+        # The schedule number can move when another card's hours change: it is on the page.
+        digest=f"{card.digest}:None:{category.id}",
     )
 
 

@@ -56,6 +56,7 @@ def render_pages(
     chunks = [(i, min(i + CHUNK, len(pages))) for i in range(0, len(pages), CHUNK)]
     to_render = len(pages) - len(keep)
     forking = "fork" in multiprocessing.get_all_start_methods()
+    frozen_before = True  # until the workers are started
     sizes = [0] * len(pages)
     try:
         if jobs <= 1 or to_render < MIN_PARALLEL or not forking:
@@ -67,6 +68,7 @@ def render_pages(
             return sizes
         if not isinstance(output, StagedOutput):  # in-place output keeps changes in memory
             raise ValueError("parallel rendering writes into a staging folder")
+        frozen_before = gc.get_freeze_count() > 0
         gc.freeze()  # keep the shared model's pages shared: no collector writes to them
         context = multiprocessing.get_context("fork")
         with context.Pool(min(jobs, len(chunks))) as pool:
@@ -81,7 +83,8 @@ def render_pages(
         return sizes
     finally:
         _job = None
-        gc.unfreeze()
+        if forking and not frozen_before:
+            gc.unfreeze()
 
 
 def _run(bounds: tuple[int, int]) -> tuple[int, int, int, list[int]]:

@@ -9,10 +9,12 @@ gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -22,10 +24,11 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import pwa
-from .appdata import build_app_data
-from .assets import collect_assets, import_map_script
+from .appdata import build_app_data, category_key
+from .assets import ThemeAssets, collect_assets, import_map_script
 from .errors import BuildError, ConfigError, Report
 from .i18n import LOCALE_NAMES, LText, slug
+from .memo import Memo
 from .model import Category, FacilityCard, Guide, Site, Spans
 from .navlinks import nav_links
 from .reports.catalog import build_catalog
@@ -43,7 +46,7 @@ class Page:
     key: tuple[str, ...]  # identifies "the same page" across locales
     in_sitemap: bool = True
 
-    @property
+    @cached_property
     def output(self) -> str:
         """The file written: ``en/toilet/`` is ``en/toilet/index.html``."""
         return self.path + "index.html" if self.path.endswith("/") else self.path
@@ -71,27 +74,29 @@ class Renderer:
         theme: Path,
         precache_budget_mb: float = pwa.DEFAULT_BUDGET_MB,
         pinyin_memo: dict[str, str] | None = None,
+        memo: Memo | None = None,
     ) -> None:
         self.site = site
         self.config = site.config
         self.theme = theme
         self.base_path = self.config.base_path
-        self.strings = self._load_strings()
-        self.assets = collect_assets(theme, {"css/categories.css": self._category_css()})
+        # A memo kept from an earlier build in the same process (sitegen serve) holds what
+        # did not change: theme assets, each category's data, pages, exports (sitegen/memo.py).
+        self.memo = memo = memo or Memo()
+        self.category_keys = {c.id: category_key(site, c) for c in site.categories}
+        theme_key = _tree_key(theme)
+        self.strings = memo.get("strings", (theme_key, self.config.locales), self._load_strings)
         # Offline/PWA (sitegen/pwa.py): the app icons are drawn here, the rest is in render().
         self.theme_color = pwa.theme_color(theme)
-        pwa.add_icons(self.assets, self.theme_color)
+        category_css = self._category_css()
+        self.assets = memo.get(
+            "assets", (theme_key, category_css, self.theme_color), self._make_assets
+        )
         self.precache_budget = pwa.budget_bytes(precache_budget_mb)
         self.precache_sizes: dict[str, int] = {}  # locale -> bytes, filled in by render()
-        self.app_data = build_app_data(site, pinyin_memo)
+        self.app_data = build_app_data(site, pinyin_memo, memo, self.category_keys)
         self.import_map, import_map_hash = import_map_script(self.assets.imports, self.base_path)
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(theme / "templates"),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
+        self.env = memo.get("jinja", theme_key, self._make_environment)
         self.env.globals.update(
             site=site,
             config=self.config,
@@ -131,6 +136,20 @@ class Renderer:
         self.offline_pages = self._offline_pages()
         for page in self.offline_pages:
             self._by_key.setdefault(page.key, {})[page.locale] = page
+
+    def _make_assets(self) -> ThemeAssets:
+        assets = collect_assets(self.theme, {"css/categories.css": self._category_css()})
+        pwa.add_icons(assets, self.theme_color)
+        return assets
+
+    def _make_environment(self) -> jinja2.Environment:
+        return jinja2.Environment(
+            loader=jinja2.FileSystemLoader(self.theme / "templates"),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
 
     # -- URLs -------------------------------------------------------------------------
 
@@ -270,13 +289,18 @@ class Renderer:
                         )
                     )
                 for facility in category.facilities:
+                    # Keyed by the card object: a memoized page is that of this very card.
                     pages.append(
-                        Page(
-                            self.facility_path(locale, facility),
-                            "facility.html",
-                            {"facility": facility, "category": category},
-                            locale,
-                            ("facility", facility.id),
+                        self.memo.get(
+                            "facility-page",
+                            (locale, id(facility), id(category)),
+                            lambda f=facility, c=category, loc=locale: Page(  # type: ignore[misc]
+                                self.facility_path(loc, f),
+                                "facility.html",
+                                {"facility": f, "category": c},
+                                loc,
+                                ("facility", f.id),
+                            ),
                         )
                     )
             for guide in site.guides:
@@ -394,7 +418,8 @@ class Renderer:
         kept["index.html"] = root = self._render_root("root.html")  # the language chooser
         yield "index.html", root
         yield "404.html", self._render_root("404.html")
-        yield "sitemap.xml", self._sitemap()
+        paths = hashlib.blake2b("\0".join(p.path for p in self.pages).encode()).hexdigest()
+        yield "sitemap.xml", self.memo.get("sitemap", (self.site.epoch, paths), self._sitemap)
         yield (
             "robots.txt",
             (f"User-agent: *\nAllow: /\n\nSitemap: {self.absolute_url('sitemap.xml')}\n").encode(),
@@ -593,9 +618,16 @@ class Renderer:
         """RFC 7946 GeoJSON per category and locale: the open-data export of the map."""
         for locale in self.config.locales:
             for category in self.site.categories:
-                features = [self._feature(f, locale) for f in category.facilities]
-                collection = {"type": "FeatureCollection", "features": features}
-                yield f"data/{slug(locale)}/{category.id}.geojson", json_dumps(collection).encode()
+                content = self.memo.get(
+                    "geojson",
+                    (self.category_keys[category.id], locale),
+                    lambda c=category, loc=locale: self._geojson(c, loc),  # type: ignore[misc]
+                )
+                yield f"data/{slug(locale)}/{category.id}.geojson", content
+
+    def _geojson(self, category: Category, locale: str) -> bytes:
+        features = [self._feature(f, locale) for f in category.facilities]
+        return json_dumps({"type": "FeatureCollection", "features": features}).encode()
 
     def app_config(self, locale: str) -> dict[str, Any]:
         """The JSON the map front-end reads from the home page (docs/front-end-data.md)."""
@@ -703,6 +735,16 @@ class Renderer:
             lines.append("</url>")
         lines.append("</urlset>\n")
         return "\n".join(lines).encode("utf-8")
+
+
+def _tree_key(root: Path) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and modification times of the files below ``root``: a theme's key."""
+    entries = []
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            st = path.stat()
+            entries.append((path.relative_to(root).as_posix(), st.st_size, st.st_mtime_ns))
+    return tuple(entries)
 
 
 def _template_error(exc: jinja2.TemplateError, page: str) -> BuildError:

@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .build import build
+from .build import BuildSession, build
 from .errors import ContentError, SitegenError
 
 log = logging.getLogger(__name__)
@@ -306,12 +306,15 @@ class DevServer:
         self.httpd = http.server.ThreadingHTTPServer((host, port), handler)
         self.base_url = f"http://{host}:{self.httpd.server_address[1]}/"
         self._build_lock = threading.Lock()  # a debounced rebuild may fire while one runs
+        # Kept between rebuilds: an edit redoes only its own work (sitegen/memo.py). A local
+        # preview needs no .gz/.br copies.
+        self.session = BuildSession(compress=False, keep_heap_frozen=True)
         self._observer: Any = None
 
     def start(self) -> None:
         """The first build (which must succeed: nothing to serve otherwise), then watching."""
         try:
-            build(self.project_dir, self.out, self.base_url)
+            build(self.project_dir, self.out, self.base_url, session=self.session)
         except BaseException:
             self.httpd.server_close()
             raise
@@ -328,7 +331,11 @@ class DevServer:
             problems: list[str] = []
             try:
                 result = build(
-                    self.project_dir, self.out, self.base_url, commit_lock=self._output_lock
+                    self.project_dir,
+                    self.out,
+                    self.base_url,
+                    commit_lock=self._output_lock,
+                    session=self.session,
                 )
             except ContentError as exc:
                 problems = [str(p) for p in exc.problems]
@@ -342,7 +349,11 @@ class DevServer:
                 if self.live is not None:
                     self.live.failed(problems)
                 return False
-            print(f"Built {result.pages} pages in {result.seconds:.2f} s", flush=True)
+            print(
+                f"Rebuilt in {result.seconds:.2f} s: {result.rendered} of {result.pages} pages "
+                f"rendered, {result.stats.written} files written",
+                flush=True,
+            )
             if self.live is not None:
                 self.live.succeeded()
             return True

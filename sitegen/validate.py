@@ -14,8 +14,9 @@ from . import geo
 from . import schema as s
 from .categories import ID_PATTERN, CategoryDef, Hours, parse_category
 from .config import CRS_NAMES, SiteConfig
-from .errors import Mark, Report
-from .load import RawContent, is_broken
+from .errors import Mark, Problem, Report
+from .load import RawContent, SourceFile, is_broken
+from .memo import Memo
 from .source import LocatedDict, LocatedList, source_digest
 
 CARD_COMMON: dict[str, s.Field] = {
@@ -107,14 +108,32 @@ class CheckedContent:
     # Ids written on any card, valid or not: a guide pointing at a card that has its own
     # errors is not reported again as pointing at an unknown facility.
     written_ids: set[str] = field(default_factory=set)
+    # Digest of site.yaml and the category definitions, which every card is checked against.
+    epoch: str = ""
 
 
-def validate(raw: RawContent, config: SiteConfig, report: Report) -> CheckedContent:
-    """Check everything; the result holds only what passed, the report holds the rest."""
+@dataclass
+class _FileCheck:
+    """What checking one facility file found, before ids are compared across files."""
+
+    problems: list[Problem]
+    written_ids: list[str]
+    cards: list[tuple[CheckedCard, Mark]]  # each valid card, with the mark of its id
+
+
+def validate(
+    raw: RawContent, config: SiteConfig, report: Report, memo: Memo | None = None
+) -> CheckedContent:
+    """Check everything; the result holds only what passed, the report holds the rest.
+
+    With a ``memo`` from an earlier build, a facility file whose text, site.yaml and
+    category definitions are unchanged is not checked again (sitegen/memo.py).
+    """
     ctx = s.Context(report, config.locales, config.content_dir)
     checked = CheckedContent()
+    checked.epoch = source_digest((repr(config), [c.data for c in raw.categories]))
     _check_categories(raw, ctx, checked)
-    _check_cards(raw, config, ctx, checked)
+    _check_cards(raw, config, ctx, checked, memo or Memo())
     _check_guides(raw, ctx, checked)
     return checked
 
@@ -139,38 +158,53 @@ def _check_categories(raw: RawContent, ctx: s.Context, checked: CheckedContent) 
 
 
 def _check_cards(
-    raw: RawContent, config: SiteConfig, ctx: s.Context, checked: CheckedContent
+    raw: RawContent, config: SiteConfig, ctx: s.Context, checked: CheckedContent, memo: Memo
 ) -> None:
     schemas = {cid: c.card_schema(CARD_COMMON) for cid, c in checked.categories.items()}
     first_seen: dict[str, Mark] = {}
     for source in raw.facilities:
         if is_broken(source.data):
             continue
-        data = source.data
-        if isinstance(data, LocatedDict):
-            cards: list[Any] = [data]
-        elif isinstance(data, LocatedList):
-            cards = list(data)
-        else:
-            ctx.report.error(
-                Mark(source.path),
-                "a facility file holds one name card (a mapping) or a list of them",
-            )
-            continue
-        for card in cards:
-            if isinstance(card, LocatedDict) and isinstance(card.get("id"), str):
-                checked.written_ids.add(card["id"])
-            result = _check_card(card, config, schemas, ctx, mark_default=Mark(source.path))
-            if result is None:
-                continue
+        found = memo.get(
+            "check",
+            (checked.epoch, source.key or id(source)),
+            lambda source=source: _check_file(source, config, schemas, ctx),  # type: ignore[misc]
+        )
+        ctx.report.problems.extend(found.problems)
+        checked.written_ids.update(found.written_ids)
+        for result, id_mark in found.cards:
             if result.id in first_seen:
                 ctx.report.error(
-                    card.value_mark("id"),
+                    id_mark,
                     f'id: duplicate id "{result.id}", first defined at {first_seen[result.id]}',
                 )
                 continue
-            first_seen[result.id] = card.value_mark("id")
+            first_seen[result.id] = id_mark
             checked.cards.append(result)
+
+
+def _check_file(
+    source: SourceFile, config: SiteConfig, schemas: dict[str, s.Record], outer: s.Context
+) -> _FileCheck:
+    ctx = s.Context(Report(), outer.locales, outer.content_root)
+    found = _FileCheck(ctx.report.problems, [], [])
+    data = source.data
+    if isinstance(data, LocatedDict):
+        cards: list[Any] = [data]
+    elif isinstance(data, LocatedList):
+        cards = list(data)
+    else:
+        ctx.report.error(
+            Mark(source.path), "a facility file holds one name card (a mapping) or a list of them"
+        )
+        return found
+    for card in cards:
+        if isinstance(card, LocatedDict) and isinstance(card.get("id"), str):
+            found.written_ids.append(card["id"])
+        result = _check_card(card, config, schemas, ctx, mark_default=Mark(source.path))
+        if result is not None:
+            found.cards.append((result, card.value_mark("id")))
+    return found
 
 
 def _check_card(

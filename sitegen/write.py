@@ -39,11 +39,15 @@ class WriteStats:
 class _Output:
     """What both ways of writing share: one file per path, and the list of files made."""
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, compress: bool = True) -> None:
         self.out_dir = out_dir.resolve()
         self.stats = WriteStats()
+        self.compress = compress  # write .gz/.br copies (a local preview does without)
         self._paths: set[str] = set()
         self._variants: set[str] = set()
+
+    def variants(self, rel: str, content: bytes) -> tuple[str, ...]:
+        return _precompressed_names(rel, content) if self.compress else ()
 
     @property
     def files(self) -> set[str]:
@@ -86,8 +90,8 @@ class StagedOutput(_Output):
     ``store`` for the pages the build registered for them.
     """
 
-    def __init__(self, out_dir: Path) -> None:
-        super().__init__(out_dir)
+    def __init__(self, out_dir: Path, compress: bool = True) -> None:
+        super().__init__(out_dir, compress)
         self.staging = self.out_dir.with_name(f".{self.out_dir.name}.staging")
 
     def __enter__(self) -> StagedOutput:
@@ -106,7 +110,7 @@ class StagedOutput(_Output):
         target.parent.mkdir(parents=True, exist_ok=True)
         previous = self.out_dir / rel
         self.stats.bytes += len(content)
-        variants = _precompressed_names(rel, content)
+        variants = self.variants(rel, content)
         self._variants.update(variants)
         if _same_bytes(previous, content) and all((self.out_dir / v).is_file() for v in variants):
             for name in (rel, *variants):  # the compressed copies cannot differ either
@@ -153,8 +157,8 @@ class InPlaceOutput(_Output):
     last, so a page never points at a data file that is not there yet.
     """
 
-    def __init__(self, out_dir: Path, previous_files: set[str]) -> None:
-        super().__init__(out_dir)
+    def __init__(self, out_dir: Path, previous_files: set[str], compress: bool = True) -> None:
+        super().__init__(out_dir, compress)
         self._previous = previous_files
         self._pending: dict[str, bytes] = {}
 
@@ -166,7 +170,7 @@ class InPlaceOutput(_Output):
 
     def store(self, rel: str, content: bytes) -> None:
         self.stats.bytes += len(content)
-        variants = _precompressed_names(rel, content)
+        variants = self.variants(rel, content)
         self._variants.update(variants)
         out = self.out_dir
         if _same_bytes(out / rel, content) and all((out / v).is_file() for v in variants):
@@ -186,7 +190,7 @@ class InPlaceOutput(_Output):
 
         for rel in sorted(self._pending, key=order):
             content = self._pending[rel]
-            for name in _precompressed_names(rel, content):
+            for name in self.variants(rel, content):
                 _replace(self.out_dir / name, _compress(name, content))
             _replace(self.out_dir / rel, content)
         for rel in sorted(self._previous - self.files):
