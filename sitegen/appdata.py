@@ -16,7 +16,7 @@ from typing import Any
 from . import geo
 from .memo import Memo
 from .model import Category, FacilityCard, Site
-from .search import fold_map, pinyin_syllables
+from .search import characters, fold_map_of_chars, pinyin_syllables
 
 COORD_SCALE = 100_000  # 1e-5 degree, about 1 m: plenty for a map, and small deltas
 
@@ -144,7 +144,7 @@ def category_key(site: Site, category: Category) -> str:
 @dataclass
 class _CategoryData:
     files: list[tuple[str, str | None, str, bytes]]  # (kind, locale, path, content)
-    texts: list[str]  # for the fold map
+    chars: frozenset[str]  # of the names and addresses, for the fold map
 
 
 def build_app_data(
@@ -162,7 +162,7 @@ def build_app_data(
     keys = category_keys or {c.id: category_key(site, c) for c in site.categories}
     data = AppData()
     with_gcj02 = any(t.crs == "gcj02" for t in site.config.tiles)
-    all_texts: list[str] = []
+    all_chars: set[str] = set()
     for category in site.categories:
         part = memo.get(
             "app-data",
@@ -178,7 +178,7 @@ def build_app_data(
             else:
                 assert locale is not None
                 data.texts[(category.id, locale)] = path
-        all_texts += part.texts
+        all_chars |= part.chars
     sched = site.schedules
     data.hours = data.add(
         "data/hours",
@@ -190,7 +190,9 @@ def build_app_data(
             "rows": [list(row) for row in sched.rows],
         },
     )
-    fold = memo.get("fold", tuple(keys[c.id] for c in site.categories), lambda: fold_map(all_texts))
+    fold = memo.get(
+        "fold", tuple(keys[c.id] for c in site.categories), lambda: fold_map_of_chars(all_chars)
+    )
     data.fold = data.add("data/fold", dict(sorted(fold.items())))
     return data
 
@@ -198,7 +200,8 @@ def build_app_data(
 def _category_data(
     site: Site, category: Category, with_gcj02: bool, pinyin_memo: dict[str, str] | None
 ) -> _CategoryData:
-    part = _CategoryData([], [])
+    part = _CategoryData([], frozenset())
+    texts: list[str] = []
 
     def add(kind: str, locale: str | None, prefix: str, payload: Any) -> None:
         content = compact_json(payload)
@@ -216,6 +219,7 @@ def _category_data(
     )
     for locale in site.config.locales:
         text = text_payload(ordered, locale)
-        part.texts += [t for t in text["name"] + text["addr"] if t]
+        texts += [t for t in text["name"] + text["addr"] if t]
         add("text", locale, f"data/text/{category.id}", text)
+    part.chars = characters(texts)
     return part

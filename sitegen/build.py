@@ -22,7 +22,7 @@ from .load import load_content
 from .memo import Memo
 from .model import Site, build_date, build_site
 from .parallel import default_jobs, render_pages
-from .render import Renderer, theme_dir
+from .render import Page, Renderer, theme_dir
 from .schema import Invalid
 from .validate import validate
 from .write import InPlaceOutput, StagedOutput, WriteStats
@@ -49,6 +49,15 @@ class BuildResult:
 
 
 @dataclass
+class _Group:
+    """The name-card pages of one category in one locale, as the last build made them."""
+
+    fingerprints: dict[str, str]
+    sizes: dict[str, int]
+    record: dict[str, tuple[str, int]]
+
+
+@dataclass
 class BuildSession:
     """What a long-lived process (``sitegen serve``) keeps from one build to the next.
 
@@ -61,7 +70,27 @@ class BuildSession:
     cache: BuildCache | None = None
     compress: bool = True
     keep_heap_frozen: bool = False
+    # Write the record of each build next to the output (a new process reads it). A
+    # long-lived one keeps it in memory only, with the kept groups of name-card pages.
+    save_record: bool = True
     builds: int = 0
+    state: BuildState | None = None
+    groups: dict[tuple[str, str], _Group] = field(default_factory=dict)
+    written: dict[str, bytes] = field(default_factory=dict)  # large files, as last written
+
+    def previous_state(self, out_dir: Path) -> BuildState | None:
+        if self.state is not None and self.state.output_id == output_id(out_dir):
+            return self.state
+        self.state, self.groups, self.written = None, {}, {}
+        return BuildState.load(out_dir)
+
+    def remember(
+        self, out_dir: Path, state: BuildState, groups: dict[tuple[str, str], _Group]
+    ) -> None:
+        if self.save_record:
+            state.save(out_dir)
+            return
+        self.state, self.groups = state, groups
 
     def settle(self) -> None:
         """After a build: put what it left out of the garbage collector's way.
@@ -147,7 +176,7 @@ def build(
     config = _config(project_dir, base_url)
     theme = theme_dir(project_dir, config.theme)
     snapshot = Snapshot.take(project_dir, theme, build_date(config), config.base_url)
-    previous = None if clean else BuildState.load(out_dir)
+    previous = None if clean else session.previous_state(out_dir)
     if previous is not None and previous.snapshot == snapshot:
         log.info("nothing changed since the last build into %s", out_dir)
         return BuildResult(
@@ -169,8 +198,39 @@ def build(
     lap("load, validate, model")
     renderer = Renderer(site, theme, site.config.precache_budget_mb, cache.pinyin, memo)
     lap("plan pages, assets, data files")
-    deps = Dependencies(site_digest(site, theme), renderer.guides_with, site.config.locales, memo)
-    fingerprints = {p.output: fp for p in renderer.pages if (fp := deps.page(p)) is not None}
+
+    # Which pages can be kept: name cards by group (a category in a locale), when the group's
+    # fingerprints are the very ones of the last build in this process; else page by page.
+    deps = Dependencies(
+        site_digest(site, theme),
+        renderer.guides_with,
+        site.config.locales,
+        memo,
+        renderer.category_keys,
+    )
+    guides_key = deps.guides_key(site.guides)
+    last_groups = session.groups if previous is not None and previous is session.state else {}
+    groups: dict[tuple[str, str], _Group] = {}
+    whole: list[tuple[_Group, list[Page]]] = []  # groups kept as they are
+    fingerprints: dict[str, str] = {}  # the pages looked at one by one
+    cards: list[Page] = []  # name-card pages not kept as a whole group
+    for gid, pages in renderer.facility_groups:
+        fps: dict[str, str] = memo.get(
+            "group-fingerprints",
+            (deps.site, guides_key, renderer.category_keys[gid[0]], gid[1]),
+            lambda pages=pages: {p.output: deps.facility_page(p) for p in pages},  # type: ignore[misc]
+        )
+        last = last_groups.get(gid)
+        if last is not None and last.fingerprints is fps:
+            groups[gid] = last  # every page of the group as it is
+            whole.append((last, pages))
+            continue
+        groups[gid] = _Group(fps, {}, {})
+        fingerprints.update(fps)
+        cards.extend(pages)
+    for page in renderer.pages:
+        if page.key[0] != "facility" and (fingerprint := deps.page(page)) is not None:
+            fingerprints[page.output] = fingerprint
     keep: dict[str, int] = {}
     if previous is not None:
         for rel, fingerprint in fingerprints.items():
@@ -179,7 +239,7 @@ def build(
                 keep[rel] = before[1]
     lap("fingerprints")
     total = len(renderer.pages)
-    rendered = total - len(keep)
+    rendered = total - len(keep) - sum(len(g.sizes) for g, _ in whole)
     done = 0
 
     def advance(count: int) -> None:
@@ -190,9 +250,14 @@ def build(
 
     output: StagedOutput | InPlaceOutput
     if previous is not None and rendered <= IN_PLACE_MAX_PAGES:
-        output = InPlaceOutput(out_dir, set(previous.files), session.compress)
+        known = session.written if previous is session.state else {}
+        output = InPlaceOutput(out_dir, previous.files, session.compress, known)
     else:
         output = StagedOutput(out_dir, session.compress)
+        for group, pages in whole:  # a new folder: every kept page is linked over, one by one
+            keep.update(group.sizes)
+            cards.extend(pages)
+        whole = []
     sizes: dict[str, int] = {}
     with output:
         plan = renderer.precache_plan()
@@ -201,10 +266,23 @@ def build(
             output.write(rel, content)
             if plan.wants(rel):
                 kept[rel] = content
+        for group, _ in whole:
+            assert isinstance(output, InPlaceOutput)
+            output.keep_all(group.sizes)
+            advance(len(group.sizes))
         for page in renderer.pages:
+            if page.key[0] != "facility":
+                output.register(page.output)
+        if isinstance(output, InPlaceOutput):
+            # Kept pages need no work in place: only the changed ones go on.
+            unchanged = {p.output: keep[p.output] for p in cards if p.output in keep}
+            output.keep_all(unchanged)
+            sizes.update(unchanged)
+            advance(len(unchanged))
+            cards = [p for p in cards if p.output not in unchanged]
+        for page in cards:
             output.register(page.output)
         # Name cards are nearly all the pages: they go to the workers.
-        cards = [p for p in renderer.pages if p.key[0] == "facility"]
         card_sizes = render_pages(renderer, output, cards, keep, jobs or default_jobs(), advance)
         sizes.update(zip((p.output for p in cards), card_sizes, strict=True))
         lap("name-card pages")
@@ -230,24 +308,32 @@ def build(
         BuildState.forget(out_dir)  # the output is about to change: the record no longer fits
         with commit_lock or nullcontext():
             output.commit()
+    lap("write")
+    record: dict[str, tuple[str, int]] = {}
+    for group in groups.values():
+        if not group.record:  # a group made (or looked at page by page) now
+            group.sizes = {rel: sizes[rel] for rel in group.fingerprints}
+            group.record = {rel: (fp, sizes[rel]) for rel, fp in group.fingerprints.items()}
+        record.update(group.record)
+    for rel, fingerprint in fingerprints.items():
+        if rel not in record:
+            record[rel] = (fingerprint, sizes[rel])
     state = BuildState(
         snapshot,
         output_id(out_dir),
-        {rel: (fp, sizes[rel]) for rel, fp in fingerprints.items()},
-        sorted(output.files),
+        record,
+        output.files,
         total,
         warnings,
         dict(renderer.precache_sizes),
     )
-    lap("write")
-    state.save(out_dir)
-    cache.save()
+    session.remember(out_dir, state, groups)
+    if not session.save_record and isinstance(output, InPlaceOutput):
+        session.written = output.seen
+    cache.save(disk=session.save_record)
     memo.sweep()
     lap("record and cache")
-    if session.keep_heap_frozen:
-        # What a build leaves (the memo of 30,000 cards: millions of objects) would otherwise
-        # be walked by every collection of the next build, for a second or more.
-        gc.freeze()
+    session.settle()
     seconds = time.perf_counter() - started
     log.info("built %d pages (%d rendered) in %.2f s", total, rendered, seconds)
     return BuildResult(

@@ -91,10 +91,15 @@ class BuildCache:
         self._used.add(key)
         self._new[key] = self._memory[key] = (data, problems)
 
-    def save(self) -> None:
-        self._memory = {k: v for k, v in self._memory.items() if k in self._used}
-        if self.folder is None:
+    def save(self, disk: bool = True) -> None:
+        """After a build: keep in memory what it used; with ``disk``, write the new entries
+        and the pinyin, and delete unused ones. A long-lived process writes when it is done,
+        not after every edit."""
+        if self._used:
+            self._memory = {k: v for k, v in self._memory.items() if k in self._used}
+            self._new = {k: v for k, v in self._new.items() if k in self._used}
             self._used.clear()
+        if self.folder is None or not disk:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -102,10 +107,10 @@ class BuildCache:
                 self._store(key, value)
             if len(self.pinyin) != self._pinyin_count:
                 self._store("pinyin", self.pinyin)
+                self._pinyin_count = len(self.pinyin)
             for path in self.folder.glob("*.pickle"):
-                if path.stem not in self._used and path.stem != "pinyin":
+                if path.stem not in self._memory and path.stem != "pinyin":
                     path.unlink(missing_ok=True)
         except OSError as exc:
             log.debug("could not save the build cache in %s: %s", self.folder, exc)
         self._new.clear()
-        self._used.clear()

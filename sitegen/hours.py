@@ -388,7 +388,9 @@ class OpeningHours:
     """Parsed opening hours with per-kind-of-day tables precomputed for cheap compiling."""
 
     text: str
-    rules: tuple[Rule, ...]
+    # Parsed from ``text``, so two equal texts have equal rules: equality and hashing look
+    # at the text alone (schedules of 30,000 cards are grouped by it on every build).
+    rules: tuple[Rule, ...] = field(compare=False)
     # Indexed by day kind (see _kind): spans starting that day (may end past
     # 24:00), the part within the day, and the part spilling into the next day.
     _own: tuple[Spans, ...] = field(init=False, repr=False, compare=False)

@@ -122,24 +122,33 @@ class Dependencies:
     guides_with: Callable[[FacilityCard], list[Guide]]
     locales: tuple[str, ...]
     memo: Memo = field(default_factory=Memo)
+    category_keys: dict[str, str] = field(default_factory=dict)  # sitegen.appdata.category_key
     _guide_titles: dict[str, str] = field(default_factory=dict)
 
     def page(self, page: Page) -> str | None:
         """The fingerprint of a page that can be skipped; None for pages always made."""
         kind, context = page.key[0], page.context
         if kind == "facility":
-            return f"{self.facility(context['facility'])}:{page.locale}"
+            return self.facility_page(page)
         if kind == "category":
-            return _hash(
-                page.locale,
-                self.category_page(
-                    context["category"],
-                    context["facilities"],
-                    context["page_number"],
-                    context["page_count"],
+            category, number, count = (
+                context["category"],
+                context["page_number"],
+                context["page_count"],
+            )
+            # The category's key covers its cards in order, so which ones are on this page.
+            key = (self.site, page.locale, self.category_keys[category.id], number, count)
+            return self.memo.get(
+                "list-fingerprint",
+                key,
+                lambda: _hash(
+                    page.locale, self.category_page(category, context["facilities"], number, count)
                 ),
             )
         return None
+
+    def facility_page(self, page: Page) -> str:
+        return f"{self.facility(page.context['facility'])}:{page.locale}"
 
     def facility(self, facility: FacilityCard) -> str:
         guides = self._guides_of(facility)
@@ -153,6 +162,14 @@ class Dependencies:
         cards = ",".join(f.digest for f in facilities)
         total = str(len(category.facilities))
         return _hash(self.site, "category", category.id, str(number), str(count), total, cards)
+
+    def guides_key(self, guides: Iterable[Guide]) -> str:
+        """What of the guides name-card pages show: which guides list which card, titled how."""
+        parts = []
+        for guide in guides:
+            title = "|".join(guide.title[loc] for loc in self.locales)
+            parts.append(f"{guide.id}={title}:" + ",".join(e.facility.id for e in guide.entries))
+        return _hash(*parts)
 
     def _guides_of(self, facility: FacilityCard) -> str:
         parts = []
@@ -177,7 +194,7 @@ class BuildState:
     # deleted and made again, or with files added or removed at its top, is another one.
     output_id: tuple[int, int, int]
     pages: dict[str, tuple[str, int]]  # page file -> (fingerprint, size)
-    files: list[str]  # every output file, pages and others, with .gz/.br copies
+    files: set[str]  # every output file, pages and others, with .gz/.br copies
     page_count: int
     warnings: list[Problem]  # shown again by a build that finds nothing changed
     precache_bytes: dict[str, int]
@@ -199,7 +216,7 @@ class BuildState:
                 Snapshot.from_json(data["snapshot"]),
                 (int(data["output"][0]), int(data["output"][1]), int(data["output"][2])),
                 _pages(data["pages"]),
-                [str(f) for f in data["files"]],
+                {str(f) for f in data["files"]},
                 int(data["page_count"]),
                 [
                     Problem(Mark(str(w[0]), int(w[1]), int(w[2])), str(w[3]), str(w[4]))
@@ -220,7 +237,7 @@ class BuildState:
             "output": list(self.output_id),
             # "fingerprint size" strings: ten times faster to write and read than lists.
             "pages": {k: f"{fp} {size}" for k, (fp, size) in self.pages.items()},
-            "files": self.files,
+            "files": list(self.files),
             "page_count": self.page_count,
             "warnings": [
                 [w.mark.path, w.mark.line, w.mark.col, w.message, w.severity] for w in self.warnings

@@ -210,7 +210,7 @@ def build_site(
     facilities: dict[str, FacilityCard] = {}
     for card in checked.cards:
         category = categories[card.category]
-        key = (epoch, card.digest, str(card.mark))
+        key = (epoch, card.digest)  # the card's mark is not on its pages
         facility = memo.get(
             "facility",
             key,

@@ -263,8 +263,30 @@ class Renderer:
 
     # -- planning ---------------------------------------------------------------------
 
+    def _facility_pages(self, category: Category, locale: str) -> list[Page]:
+        pages = []
+        for facility in category.facilities:
+            # Keyed by the card object: a memoized page is that of this very card.
+            pages.append(
+                self.memo.get(
+                    "facility-page",
+                    (locale, id(facility), id(category)),
+                    lambda f=facility: Page(  # type: ignore[misc]
+                        self.facility_path(locale, f),
+                        "facility.html",
+                        {"facility": f, "category": category},
+                        locale,
+                        ("facility", f.id),
+                    ),
+                )
+            )
+        return pages
+
     def _plan_pages(self) -> list[Page]:
         site, pages = self.site, []
+        # The name-card pages of one category in one locale: most of the site, and what the
+        # build keeps or renders as a whole when none or some of its cards changed.
+        self.facility_groups: list[tuple[tuple[str, str], list[Page]]] = []
         size = self.config.page_size
         for locale in self.config.locales:
             pages.append(Page(f"{slug(locale)}/", "home.html", {}, locale, ("home",)))
@@ -288,21 +310,13 @@ class Renderer:
                             ("category", category.id, str(number)),
                         )
                     )
-                for facility in category.facilities:
-                    # Keyed by the card object: a memoized page is that of this very card.
-                    pages.append(
-                        self.memo.get(
-                            "facility-page",
-                            (locale, id(facility), id(category)),
-                            lambda f=facility, c=category, loc=locale: Page(  # type: ignore[misc]
-                                self.facility_path(loc, f),
-                                "facility.html",
-                                {"facility": f, "category": c},
-                                loc,
-                                ("facility", f.id),
-                            ),
-                        )
-                    )
+                group = self.memo.get(
+                    "facility-pages",
+                    (self.category_keys[category.id], locale, id(category)),
+                    lambda c=category, loc=locale: self._facility_pages(c, loc),  # type: ignore[misc]
+                )
+                self.facility_groups.append(((category.id, locale), group))
+                pages.extend(group)
             for guide in site.guides:
                 pages.append(
                     Page(
@@ -444,10 +458,12 @@ class Renderer:
         plan.shared |= {rel for rel in self.assets.files if pwa.is_precached_asset(rel)}
         plan.shared |= {*data.points.values(), *data.pinyin.values(), data.hours, data.fold}
         plan.shared.add("index.html")  # the language chooser at the root
+        # Name cards are never precached (they are made from the data offline).
+        candidates = [p for p in self.pages if p.key[0] != "facility"] + self.offline_pages
         for locale in self.config.locales:
             own = {self.manifest_path(locale)}
             own |= {data.texts[(c.id, locale)] for c in self.site.categories}
-            for page in [*self.pages, *self.offline_pages]:
+            for page in candidates:
                 kind = page.key[0]
                 first_list = kind == "category" and page.key[2] == "1"
                 shell = ("home", "guide", "offline", "report", "my-reports")

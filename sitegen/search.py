@@ -87,10 +87,20 @@ def _simplified(char: str) -> str:
 def fold_map(texts: Iterable[str]) -> dict[str, str]:
     """Traditional characters of ``texts``, and Traditional forms of their Simplified ones,
     each mapped to its single-character Simplified form."""
+    return fold_map_of_chars(characters(texts))
+
+
+def characters(texts: Iterable[str]) -> frozenset[str]:
+    """The characters of ``texts`` as the browser sees them (NFKC-normalised, as it folds)."""
     chars: set[str] = set()
     for text in texts:
-        # The browser NFKC-normalises before folding, so the keys must be NFKC forms too.
         chars.update(unicodedata.normalize("NFKC", text))
+    return frozenset(chars)
+
+
+def fold_map_of_chars(chars: Iterable[str]) -> dict[str, str]:
+    """``fold_map`` of texts made of ``chars``."""
+    chars = set(chars)
     candidates = set(chars)
     # Texts in Simplified only must still be found by a query typed in Traditional (厕 by 廁),
     # and Hong Kong texts (衞) by a Taiwan reader (衛).

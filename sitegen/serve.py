@@ -25,9 +25,11 @@ from watchdog.observers import Observer
 
 from .build import BuildSession, build
 from .errors import ContentError, SitegenError
+from .memo import Memo
 
 log = logging.getLogger(__name__)
 DEBOUNCE_SECONDS = 0.3
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg", ".avif")
 KEEPALIVE_SECONDS = 15.0
 SWAP_WAIT_SECONDS = 2.0
 UNREGISTER_SW_JS = """\
@@ -91,14 +93,22 @@ RELOAD_JS = """\
 class _Rebuilder(FileSystemEventHandler):
     """Debounces file events into one rebuild at a time."""
 
-    def __init__(self, rebuild: Callable[[], object]) -> None:
+    def __init__(
+        self, rebuild: Callable[[], object], other_changed: Callable[[], None] | None = None
+    ) -> None:
         self._rebuild = rebuild
+        self.other_changed = other_changed
         self._timer: threading.Timer | None = None
         self._lock = threading.Lock()
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
+        path = str(event.src_path).lower()
+        if path.endswith(IMAGE_SUFFIXES) and self.other_changed is not None:
+            # Work kept from earlier builds is keyed by the text of content files; a photo
+            # added or removed changes whether a card naming it is valid: start afresh.
+            self.other_changed()
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
@@ -308,7 +318,7 @@ class DevServer:
         self._build_lock = threading.Lock()  # a debounced rebuild may fire while one runs
         # Kept between rebuilds: an edit redoes only its own work (sitegen/memo.py). A local
         # preview needs no .gz/.br copies.
-        self.session = BuildSession(compress=False, keep_heap_frozen=True)
+        self.session = BuildSession(compress=False, keep_heap_frozen=True, save_record=False)
         self._observer: Any = None
 
     def start(self) -> None:
@@ -319,11 +329,15 @@ class DevServer:
             self.httpd.server_close()
             raise
         self._observer = Observer()
-        events = _Rebuilder(self.rebuild)
+        events = _Rebuilder(self.rebuild, self.forget_memo)
         for folder in ("content", "themes"):
             if (self.project_dir / folder).is_dir():
                 self._observer.schedule(events, str(self.project_dir / folder), recursive=True)
         self._observer.start()
+
+    def forget_memo(self) -> None:
+        with self._build_lock:
+            self.session.memo = Memo()
 
     def rebuild(self) -> bool:
         """Rebuild now; browsers reload on success and show the problems on failure."""
@@ -363,6 +377,8 @@ class DevServer:
 
     def close(self) -> None:
         """Stop watching and serving (from another thread, or after ``serve_forever`` ended)."""
+        if self.session.cache is not None:
+            self.session.cache.save()  # the pinyin readings, left out of each rebuild
         if self.live is not None:
             self.live.close()  # ends the event streams, which would keep threads busy
         if self._observer is not None:

@@ -7,6 +7,7 @@ Only content with no errors at all goes on to the model.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,6 +111,7 @@ class CheckedContent:
     written_ids: set[str] = field(default_factory=set)
     # Digest of site.yaml and the category definitions, which every card is checked against.
     epoch: str = ""
+    card_ids: Mapping[str, Mark] = field(default_factory=dict)
 
 
 @dataclass
@@ -119,6 +121,7 @@ class _FileCheck:
     problems: list[Problem]
     written_ids: list[str]
     cards: list[tuple[CheckedCard, Mark]]  # each valid card, with the mark of its id
+    ids: dict[str, Mark] | None = None  # of those cards, if they all differ
 
 
 def validate(
@@ -165,13 +168,21 @@ def _check_cards(
     for source in raw.facilities:
         if is_broken(source.data):
             continue
-        found = memo.get(
-            "check",
-            (checked.epoch, source.key or id(source)),
-            lambda source=source: _check_file(source, config, schemas, ctx),  # type: ignore[misc]
+        found = (
+            memo.get(
+                "check",
+                (checked.epoch, source.key),
+                lambda source=source: _check_file(source, config, schemas, ctx),  # type: ignore[misc]
+            )
+            if source.key
+            else _check_file(source, config, schemas, ctx)
         )
         ctx.report.problems.extend(found.problems)
         checked.written_ids.update(found.written_ids)
+        if found.ids is not None and first_seen.keys().isdisjoint(found.ids):  # all at once
+            first_seen.update(found.ids)
+            checked.cards.extend(result for result, _ in found.cards)
+            continue
         for result, id_mark in found.cards:
             if result.id in first_seen:
                 ctx.report.error(
@@ -181,6 +192,7 @@ def _check_cards(
                 continue
             first_seen[result.id] = id_mark
             checked.cards.append(result)
+    checked.card_ids = first_seen
 
 
 def _check_file(
@@ -204,6 +216,9 @@ def _check_file(
         result = _check_card(card, config, schemas, ctx, mark_default=Mark(source.path))
         if result is not None:
             found.cards.append((result, card.value_mark("id")))
+    ids = {result.id: mark for result, mark in found.cards}
+    if len(ids) == len(found.cards):  # else the merge reports the duplicates card by card
+        found.ids = ids
     return found
 
 
@@ -280,7 +295,7 @@ def _num(value: float) -> str:
 
 
 def _check_guides(raw: RawContent, ctx: s.Context, checked: CheckedContent) -> None:
-    facility_ids = {card.id for card in checked.cards}
+    facility_ids = checked.card_ids
     sorted_ids: list[str] | None = None
     seen: dict[str, Mark] = {}
     for source in raw.guides:

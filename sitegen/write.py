@@ -157,10 +157,34 @@ class InPlaceOutput(_Output):
     last, so a page never points at a data file that is not there yet.
     """
 
-    def __init__(self, out_dir: Path, previous_files: set[str], compress: bool = True) -> None:
+    def __init__(
+        self,
+        out_dir: Path,
+        previous_files: set[str],
+        compress: bool = True,
+        known: dict[str, bytes] | None = None,
+    ) -> None:
         super().__init__(out_dir, compress)
         self._previous = previous_files
         self._pending: dict[str, bytes] = {}
+        self._kept: list[dict[str, int]] = []
+        # The very bytes objects the last build of this process wrote: when a memoized file
+        # comes again, it is the same object, and the disk need not be read to compare.
+        self.known = known if known is not None else {}
+        self.seen: dict[str, bytes] = {}
+
+    @property
+    def files(self) -> set[str]:
+        files = self._paths | self._variants
+        for sizes in self._kept:
+            files.update(sizes)
+        return files
+
+    def keep_all(self, sizes: dict[str, int]) -> None:
+        """Keep a whole group of pages (file -> size) the last build made, as they are."""
+        self._kept.append(sizes)
+        self.stats.unchanged += len(sizes)
+        self.stats.bytes += sum(sizes.values())
 
     def __enter__(self) -> InPlaceOutput:
         return self
@@ -173,6 +197,11 @@ class InPlaceOutput(_Output):
         variants = self.variants(rel, content)
         self._variants.update(variants)
         out = self.out_dir
+        if len(content) > 4096:
+            self.seen[rel] = content
+        if self.known.get(rel) is content:
+            self.stats.unchanged += 1
+            return
         if _same_bytes(out / rel, content) and all((out / v).is_file() for v in variants):
             self.stats.unchanged += 1
             return
@@ -193,7 +222,8 @@ class InPlaceOutput(_Output):
             for name in self.variants(rel, content):
                 _replace(self.out_dir / name, _compress(name, content))
             _replace(self.out_dir / rel, content)
-        for rel in sorted(self._previous - self.files):
+        files = self.files
+        for rel in sorted(self._previous - files):
             path = self.out_dir / rel
             path.unlink(missing_ok=True)
             for parent in path.parents:  # folders left empty go too
