@@ -13,19 +13,21 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cache import BuildCache
-from .config import SiteConfig, load_config, normalize_base_url
+from .config import SiteConfig, build_date, load_config, normalize_base_url, theme_dir
 from .errors import ConfigError, ContentError, Problem, Report
 from .incremental import BuildState, Dependencies, Snapshot, output_id, site_digest
-from .load import load_content
 from .memo import Memo
-from .model import Site, build_date, build_site
-from .parallel import default_jobs, render_pages
-from .render import Page, Renderer, theme_dir
 from .schema import Invalid
-from .validate import validate
 from .write import InPlaceOutput, StagedOutput, WriteStats
+
+# The model and the renderer pull in Markdown, OpenCC, pypinyin, Jinja and Pillow (half a
+# second): they are imported once a build knows it has work to do, not for "nothing changed".
+if TYPE_CHECKING:
+    from .model import Site
+    from .render import Page
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +139,10 @@ def load_site(
     memo: Memo | None = None,
 ) -> tuple[Site, list[Problem]]:
     """Config, load, validate and model: the checked site, or a ContentError with every problem."""
+    from .load import load_content
+    from .model import build_site
+    from .validate import validate
+
     config = _config(project_dir, base_url)
     report = Report()
     raw = load_content(config.content_dir, config.locales, report, cache)
@@ -189,6 +195,9 @@ def build(
             previous.precache_bytes,
             up_to_date=True,
         )
+
+    from .parallel import default_jobs, render_pages
+    from .render import Renderer
 
     if session.cache is None:
         session.cache = BuildCache(project_dir)

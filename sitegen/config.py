@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import re
 import zoneinfo
 from dataclasses import dataclass
@@ -380,3 +382,23 @@ def _display(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def build_date(config: SiteConfig) -> dt.date:
+    """Today in the site's time zone, or the day of ``SOURCE_DATE_EPOCH`` (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    zone = zoneinfo.ZoneInfo(config.timezone)
+    moment = (
+        dt.datetime.fromtimestamp(int(epoch), zone)
+        if epoch and epoch.isdigit()
+        else dt.datetime.now(zone)
+    )
+    return moment.date()
+
+
+def theme_dir(config_project: Path, name: str) -> Path:
+    """The theme folder: the project's own ``themes/NAME``, else the one shipped with sitegen."""
+    for root in (config_project / "themes", Path(__file__).resolve().parent.parent / "themes"):
+        if (root / name / "templates").is_dir():
+            return root / name
+    raise ConfigError(f'theme "{name}" not found in {config_project / "themes"} or built in')

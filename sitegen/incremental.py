@@ -32,13 +32,15 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import Mark, Problem
 from .memo import Memo
-from .model import Category, FacilityCard, Guide, Site
-from .render import Page
+
+if TYPE_CHECKING:
+    from .model import Category, FacilityCard, Guide, Site
+    from .render import Page
 
 STATE_VERSION = 1
 PACKAGE_DIR = Path(__file__).resolve().parent

@@ -8,8 +8,6 @@ grouped and sorted, so that rendering is a pure function of this ``Site``.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -19,7 +17,7 @@ import nh3
 
 from .calendar import HolidayCalendar
 from .categories import CategoryDef, FieldDef
-from .config import SiteConfig
+from .config import SiteConfig, build_date
 from .hours import OpeningHours, compile_schedule
 from .i18n import CHINESE, Localizer, LText, convert_script
 from .memo import Memo
@@ -165,18 +163,6 @@ class Site:
     # Digest of what every part of the model depends on (site.yaml, categories, the day):
     # with a card's digest, the key of memoized work in a long-lived process (sitegen/memo.py).
     epoch: str = ""
-
-
-def build_date(config: SiteConfig) -> dt.date:
-    """Today in the site's time zone, or the day of ``SOURCE_DATE_EPOCH`` (reproducible builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    zone = zoneinfo.ZoneInfo(config.timezone)
-    moment = (
-        dt.datetime.fromtimestamp(int(epoch), zone)
-        if epoch and epoch.isdigit()
-        else dt.datetime.now(zone)
-    )
-    return moment.date()
 
 
 def build_site(

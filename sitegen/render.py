@@ -52,14 +52,6 @@ class Page:
         return self.path + "index.html" if self.path.endswith("/") else self.path
 
 
-def theme_dir(config_project: Path, name: str) -> Path:
-    """The theme folder: the project's own ``themes/NAME``, else the one shipped with sitegen."""
-    for root in (config_project / "themes", Path(__file__).resolve().parent.parent / "themes"):
-        if (root / name / "templates").is_dir():
-            return root / name
-    raise ConfigError(f'theme "{name}" not found in {config_project / "themes"} or built in')
-
-
 def json_dumps(value: Any) -> str:
     """Compact, key-sorted JSON: deterministic and small."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

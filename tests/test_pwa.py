@@ -15,9 +15,10 @@ from PIL import Image
 
 from sitegen import pwa
 from sitegen.build import build, load_site
+from sitegen.config import theme_dir
 from sitegen.errors import BuildError
 from sitegen.pwa import icon_png
-from sitegen.render import Renderer, theme_dir
+from sitegen.render import Renderer
 
 from .conftest import MakeSite
 
