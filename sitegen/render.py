@@ -332,7 +332,7 @@ class Renderer:
 
     # -- reporting (docs/reports.md) ----------------------------------------------------
 
-    @property
+    @cached_property
     def has_report_form(self) -> bool:
         """The report and "My reports" pages exist when site.yaml names an endpoint and the
         theme has their templates (a project's own theme may leave reporting out)."""
@@ -519,6 +519,8 @@ class Renderer:
                 for t in self.config.tiles
             ],
             "tileLimits": {"entries": pwa.TILE_MAX_ENTRIES, "bytes": pwa.TILE_MAX_BYTES},
+            # The report outbox the worker imports for Background Sync (docs/reports.md).
+            "outbox": self.assets.paths.get("js/report-outbox.js"),
         }
         config["build"] = pwa.build_id(config)
         yield "sw.js", pwa.service_worker(source, config)

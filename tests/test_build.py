@@ -74,7 +74,7 @@ def test_pages_for_every_locale(site: Path, tmp_path: Path) -> None:
             assert (out / locale / page / "index.html").is_file(), (locale, page)
         assert (out / locale / "404.html").is_file()
     assert (out / "index.html").is_file() and (out / "404.html").is_file()
-    assert result.pages == 15
+    assert result.pages == 21  # 5 kinds of page, the report form and "My reports", 3 locales
     hant = (out / "zh-hant/toilet/futian-0001/index.html").read_text()
     assert '<html lang="zh-Hant">' in hant
     assert "<h1>蓮花山公園南門公廁</h1>" in hant  # derived with OpenCC (Hong Kong variant)
@@ -94,7 +94,9 @@ def test_name_card_page(site: Path, tmp_path: Path) -> None:
     assert "<strong>Today (2025-01-29):</strong> 06:00–23:00" in html
     assert "uri.amap.com/marker?position=114.0572,22.5535&amp;" in html
     assert "api.map.baidu.com/marker?location=22.5535,114.0572&amp;" in html
-    assert 'action="https://reports.example.org/open311/v2/requests.json"' in html
+    # The sample site lists no report services: the card links to the full form only.
+    assert '<a class="action" href="/en/report/?facility=futian-0001&amp;category=toilet">' in html
+    assert (tmp_path / "out/en/report/index.html").is_file()
     start = html.index('<script type="application/ld+json">') + len(
         '<script type="application/ld+json">'
     )
@@ -198,7 +200,7 @@ def test_sub_path_base_url(site: Path, tmp_path: Path) -> None:
 def test_cli_build_reports_pages_and_time(site: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", "-C", str(site), "-o", str(tmp_path / "o")])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Built 15 pages (")
+    assert result.output.startswith("Built 21 pages (")
     assert " pages/s) into " in result.output
 
 

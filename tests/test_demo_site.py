@@ -53,6 +53,7 @@ def _sample_pages(out: Path) -> list[Path]:
     for locale in ("zh-hant", "zh-hans", "en"):
         root = out / locale
         pages += [root / "index.html", root / "404.html"]
+        pages += [root / "report/index.html", root / "report/mine/index.html"]
         pages += sorted(root.glob("guides/*/index.html"))
         for category in ("toilet", "drinking_water", "litter_bin"):
             pages += [root / category / "index.html"]

@@ -1,4 +1,5 @@
-"""axe-core finds no WCAG 2.2 AA violations on the home, category, name-card and guide pages."""
+"""axe-core finds no WCAG 2.2 AA violations on the home, category, name-card, guide and report
+pages (the report form also with its error messages shown)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from .conftest import ServedSite
 
 AXE = Path(__file__).resolve().parents[2] / "tools/node_modules/axe-core/axe.min.js"
-PAGES = ["", "toilet/", "toilet/ft-lianhua-south/", "guides/lianhuashan/"]
+PAGES = [
+    "",
+    "toilet/",
+    "toilet/ft-lianhua-south/",
+    "guides/lianhuashan/",
+    "report/?facility=ft-lianhua-south&category=toilet",
+    "report/mine/",
+]
+RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +34,19 @@ def axe_context(browser: Browser) -> Iterator[BrowserContext]:
     context.close()
 
 
+def axe_violations(page: Page) -> list[dict[str, object]]:
+    return list(
+        page.evaluate(
+            """async (rules) => {
+                const r = await axe.run(document, {runOnly: {type: "tag", values: rules}});
+                return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
+            }""",
+            RULES,
+        )
+    )
+
+
 @pytest.mark.parametrize("locale", ["zh-hans", "zh-hant", "en"])
 @pytest.mark.parametrize("path", PAGES)
 def test_no_axe_violations(
@@ -34,14 +56,23 @@ def test_no_axe_violations(
     try:
         page.goto(served_site.page_url(f"{locale}/{path}"))
         page.wait_for_load_state("networkidle")
-        result = page.evaluate(
-            """async () => {
-                const r = await axe.run(document, {runOnly: {type: "tag", values:
-                    ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}});
-                return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                    nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
-            }"""
-        )
+        result = axe_violations(page)
+    finally:
+        page.close()
+    assert result == [], json.dumps(result, ensure_ascii=False, indent=1)
+
+
+def test_report_form_with_its_errors_has_no_axe_violations(
+    axe_context: BrowserContext, served_site: ServedSite
+) -> None:
+    page = axe_context.new_page()
+    try:
+        page.goto(served_site.page_url("en/report/"))
+        page.wait_for_load_state("networkidle")
+        page.get_by_label("Something is broken").check()  # its questions appear
+        page.get_by_role("button", name="Send", exact=True).click()
+        expect(page.locator("#report-errors")).to_be_focused()
+        result = axe_violations(page)
     finally:
         page.close()
     assert result == [], json.dumps(result, ensure_ascii=False, indent=1)

@@ -21,6 +21,9 @@
  *   (url, size, last use) lives in IndexedDB. "Keep this area offline" prefetches tiles of
  *   layers with prefetch: true only.
  * - Everything else (other origins, POSTs such as problem reports): not touched.
+ * - Problem reports written offline: Background Sync ("send-reports") sends the outbox of
+ *   report-outbox.js, the same script the pages use (one sender at a time, the same
+ *   idempotency key on every attempt); where there is no Background Sync the pages send.
  * - Updates: a new build changes these bytes; the new worker installs and waits until the
  *   page's "Reload" button sends "skip-waiting"; on activation older generations are deleted.
  */
@@ -371,4 +374,28 @@ self.addEventListener("fetch", (event) => {
   if (!request.url.startsWith(SCOPE) || request.url.startsWith(abs("sw.js"))) return;
   if (request.mode === "navigate") event.respondWith(page(event));
   else event.respondWith(asset(request));
+});
+
+// -- problem reports: Background Sync -----------------------------------------------------
+
+// The outbox is a plain script among our assets, named by the build (CONFIG.outbox). A failed
+// import must not cost the site its offline worker: then the pages send.
+let reportOutbox = null;
+if (CONFIG.outbox) {
+  try {
+    importScripts(abs(CONFIG.outbox));
+    reportOutbox = self.sitegenOutbox.createOutbox();
+  } catch {
+    reportOutbox = null;
+  }
+}
+
+self.addEventListener("sync", (event) => {
+  if (!reportOutbox || event.tag !== self.sitegenOutbox.SYNC_TAG) return;
+  event.waitUntil(
+    reportOutbox.flush().then((result) => {
+      // A rejected sync is tried again by the browser later, with its own back-off.
+      if (result.offline || result.nextRetry) throw new Error("reports still waiting");
+    }),
+  );
 });

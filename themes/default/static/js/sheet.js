@@ -101,7 +101,11 @@ export function createSheet({ dialog, t, report, openState, todaySpans, onClose 
     );
     page.href = `${cat.pages}${encodeURIComponent(points.ids[i])}/`;
     reportLink.hidden = !report;
-    reportLink.href = `${page.href}#report`;
+    // The report form of the theme (report/?facility=ID&category=ID) where the build made one,
+    // else the name card's own report section.
+    const form = reportLink.dataset.form;
+    const query = `facility=${encodeURIComponent(points.ids[i])}&category=${encodeURIComponent(cat.id)}`;
+    reportLink.href = form ? `${form}?${query}` : `${page.href}#report`;
     note.textContent = "";
     if (!dialog.open) {
       opener = from ?? (document.activeElement !== document.body ? document.activeElement : null);
