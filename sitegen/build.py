@@ -176,7 +176,34 @@ def build(
     server reading files under the same lock never sees half of a rebuild. A ``session``
     kept between builds makes rebuilds in one process redo only what changed.
     """
+    # Loading and planning make millions of objects that live until the build ends: the
+    # collector would walk them again and again and find no garbage (a third of a clean
+    # city build). It is paused until they are made, then they are frozen out of its way
+    # while pages are rendered (sitegen/parallel.py), and let go after the build.
     session = session or BuildSession()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(project_dir, out_dir, base_url, progress, clean, jobs, commit_lock, session)
+    finally:
+        if not session.keep_heap_frozen:
+            gc.unfreeze()
+        if enabled:
+            gc.enable()
+        else:
+            gc.disable()
+
+
+def _build(
+    project_dir: Path,
+    out_dir: Path,
+    base_url: str | None,
+    progress: Callable[[int, int], None] | None,
+    clean: bool,
+    jobs: int | None,
+    commit_lock: AbstractContextManager[object] | None,
+    session: BuildSession,
+) -> BuildResult:
     started = time.perf_counter()
     out_dir = out_dir.resolve()
     config = _config(project_dir, base_url)
@@ -206,6 +233,8 @@ def build(
     site, warnings = load_site(project_dir, base_url, cache, memo)
     lap("load, validate, model")
     renderer = Renderer(site, theme, site.config.precache_budget_mb, cache.pinyin, memo)
+    gc.freeze()  # the model and the plan live on; rendering makes short-lived cycles
+    gc.enable()
     lap("plan pages, assets, data files")
 
     # Which pages can be kept: name cards by group (a category in a locale), when the group's

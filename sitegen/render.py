@@ -36,6 +36,15 @@ from .source import LocatedDict, YamlSyntaxError, parse_yaml
 
 
 @dataclass(frozen=True)
+class HoursDay:
+    """One day of a name card's hours table."""
+
+    date: str  # ISO 8601
+    weekday: str
+    hours: str
+
+
+@dataclass(frozen=True)
 class Page:
     """One HTML page: its path below the site root (``en/toilet/``) and how to make it."""
 
@@ -108,6 +117,9 @@ class Renderer:
             guides_with=self.guides_with,
             report_config=self.report_config,
             weekday_name=self.weekday_name,
+            hours_days=self.hours_days,
+            report_quick_services=self.report_quick_services,
+            once=self.once,
             paths=self,
             all_strings=self.strings,
         )
@@ -119,6 +131,10 @@ class Renderer:
                     listed.append(guide)
         self.csp = self._csp(import_map_hash)
         self._templates: dict[str, jinja2.Template] = {}
+        self._fragments: dict[tuple[Any, ...], Markup] = {}
+        self._days: dict[tuple[int, str], list[HoursDay]] = {}
+        self._report_configs: dict[str, dict[str, Any]] = {}
+        self._quick_services: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._report_catalog = build_catalog(self.config)
         self.pages = self._plan_pages()
         self._by_key: dict[tuple[str, ...], dict[str, Page]] = {}
@@ -222,6 +238,38 @@ class Renderer:
             if spans is not None:
                 days.append((day, spans))
         return days
+
+    def hours_days(self, facility: FacilityCard, locale: str) -> list[HoursDay]:
+        """``next_days`` as the page writes it: date, weekday and hours text of each day.
+
+        Facilities share schedules (``facility.schedule``), so each is worked out once.
+        """
+        if facility.schedule is None:
+            return []
+        key = (facility.schedule, locale)
+        days = self._days.get(key)
+        if days is None:
+            days = self._days[key] = [
+                HoursDay(
+                    day.isoformat(),
+                    self.weekday_name(day, locale),
+                    self.spans_text(spans, locale),
+                )
+                for day, spans in self.next_days(facility)
+            ]
+        return days
+
+    def once(self, *key: Any, caller: Callable[[], str]) -> Markup:
+        """``{% call once(name, locale) %}...{% endcall %}``: the body, rendered once per key.
+
+        For the parts of a page that are the same on every page of a locale (the links in
+        the head, the footer): 90,000 name cards render them once instead of 90,000 times.
+        The body must depend on nothing but the key and the site; output is the same.
+        """
+        fragment = self._fragments.get(key)
+        if fragment is None:
+            fragment = self._fragments[key] = Markup(caller())
+        return fragment
 
     def guides_with(self, facility: FacilityCard) -> list[Guide]:
         return self._guides_by_facility.get(facility.id, [])
@@ -351,6 +399,26 @@ class Renderer:
 
     def report_config(self, locale: str) -> dict[str, Any]:
         """What the report form needs: the Open311 endpoint and the problem categories."""
+        config = self._report_configs.get(locale)
+        if config is None:
+            config = self._report_configs[locale] = self._make_report_config(locale)
+        return config
+
+    def report_quick_services(self, category: Category, locale: str) -> list[dict[str, Any]]:
+        """The problems a name card's short form offers: those of its category (or of any)
+        that ask no required question, since the short form asks none."""
+        key = (category.id, locale)
+        services = self._quick_services.get(key)
+        if services is None:
+            services = self._quick_services[key] = [
+                service
+                for service in self.report_config(locale)["services"]
+                if (not service["categories"] or category.id in service["categories"])
+                and not any(a["required"] for a in service["attributes"])
+            ]
+        return services
+
+    def _make_report_config(self, locale: str) -> dict[str, Any]:
         catalog = self._report_catalog
         return {
             "endpoint": self.config.report_endpoint,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 from pathlib import Path
@@ -11,9 +12,11 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from sitegen.build import build
+from sitegen.build import build, load_site
 from sitegen.cli import main
+from sitegen.config import theme_dir
 from sitegen.errors import ContentError
+from sitegen.render import Renderer
 
 from .conftest import MakeSite
 
@@ -257,3 +260,44 @@ def test_bd09_card_is_published_in_wgs84(make_site: MakeSite, tmp_path: Path) ->
     lng, lat = next(f for f in features if f["id"] == "baidu-point")["geometry"]["coordinates"]
     # BD-09 is about 1.1 km north-east of WGS-84 in Shenzhen.
     assert (round(lng, 3), round(lat, 3)) == (114.052, 22.556)
+
+
+def test_each_card_has_the_week_of_its_own_schedule(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Tables of a schedule are rendered once and reused: each card must still get its own.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1758412800")  # Sunday 2025-09-21
+    site = make_site({"content/facilities/toilet/more.yaml": MO_FR_OFFICE})
+    build(site, tmp_path / "out")
+
+    def week(card: str) -> str:
+        html = (tmp_path / f"out/en/toilet/{card}/index.html").read_text()
+        return html[html.index('<details class="next-days">') : html.index("</details>")]
+
+    office, always = week("futian-office"), week("baidu-point")
+    assert '<th scope="row">2025-09-22 Mon</th><td>09:00–17:00</td>' in office
+    assert '<th scope="row">2025-09-27 Sat</th><td>Closed</td>' in office
+    assert '<th scope="row">2025-09-27 Sat</th><td>Open 24 hours</td>' in always
+
+
+def test_once_renders_its_body_once_per_key(site: Path) -> None:
+    loaded, _ = load_site(site)
+    renderer = Renderer(loaded, theme_dir(site, loaded.config.theme))
+    template = renderer.env.from_string(
+        "{% for i in [1, 2, 3, 4] %}{% call once('n', i % 2) %}{{ i }}{% endcall %}{% endfor %}"
+    )
+    assert template.render() == "1212"
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_build_leaves_the_garbage_collector_as_it_was(
+    site: Path, tmp_path: Path, enabled: bool
+) -> None:
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        build(site, tmp_path / "out")
+        assert gc.isenabled() is enabled
+        assert gc.get_freeze_count() == 0  # nothing of the build held back from collection
+    finally:
+        gc.enable() if was else gc.disable()
