@@ -34,6 +34,10 @@ from .navlinks import nav_links
 from .reports.catalog import build_catalog
 from .source import LocatedDict, YamlSyntaxError, parse_yaml
 
+# The sitemaps.org protocol's limits for one sitemap file.
+SITEMAP_MAX_URLS = 50_000
+SITEMAP_MAX_BYTES = 50 * 2**20
+
 
 @dataclass(frozen=True)
 class HoursDay:
@@ -493,7 +497,8 @@ class Renderer:
         yield "index.html", root
         yield "404.html", self._render_root("404.html")
         paths = hashlib.blake2b("\0".join(p.path for p in self.pages).encode()).hexdigest()
-        yield "sitemap.xml", self.memo.get("sitemap", (self.site.epoch, paths), self._sitemap)
+        key = (self.site.epoch, self.config.base_url, paths)
+        yield from self.memo.get("sitemap", key, self._sitemaps)
         yield (
             "robots.txt",
             (f"User-agent: *\nAllow: /\n\nSitemap: {self.absolute_url('sitemap.xml')}\n").encode(),
@@ -795,24 +800,48 @@ class Renderer:
             "properties": props,
         }
 
-    def _sitemap(self) -> bytes:
-        lines = [
-            '<?xml version="1.0" encoding="UTF-8"?>',
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-            'xmlns:xhtml="http://www.w3.org/1999/xhtml">',
-        ]
+    def _sitemaps(self) -> list[tuple[str, bytes]]:
+        """``sitemap.xml``; past the protocol's limits for one file (50,000 URLs, 50 MB), an
+        index of ``sitemap-1.xml``, ``sitemap-2.xml``... A sitemap may only list URLs below
+        its own folder, so the parts lie at the root too."""
+        entries = []
         for page in self.pages:
             if not page.in_sitemap:
                 continue
-            lines.append(f"<url><loc>{escape(self.absolute_url(page.path))}</loc>")
+            lines = [f"<url><loc>{escape(self.absolute_url(page.path))}</loc>"]
             for locale, alt in self.alternates(page):
                 lines.append(
                     f'<xhtml:link rel="alternate" hreflang="{locale}" '
                     f'href="{escape(self.absolute_url(alt.path))}"/>'
                 )
             lines.append("</url>")
-        lines.append("</urlset>\n")
-        return "\n".join(lines).encode("utf-8")
+            entries.append("\n".join(lines))
+        head = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+            'xmlns:xhtml="http://www.w3.org/1999/xhtml">'
+        )
+        tail = "</urlset>\n"
+        parts: list[list[str]] = [[]]
+        size = len(head) + len(tail) + 1
+        for entry in entries:
+            length = len(entry.encode("utf-8")) + 1
+            if len(parts[-1]) == SITEMAP_MAX_URLS or size + length > SITEMAP_MAX_BYTES:
+                parts.append([])
+                size = len(head) + len(tail) + 1
+            parts[-1].append(entry)
+            size += length
+        files = ["\n".join([head, *part, tail]).encode("utf-8") for part in parts]
+        if len(files) == 1:
+            return [("sitemap.xml", files[0])]
+        names = [f"sitemap-{number}.xml" for number in range(1, len(files) + 1)]
+        index = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+            *(f"<sitemap><loc>{escape(self.absolute_url(name))}</loc></sitemap>" for name in names),
+            "</sitemapindex>\n",
+        ]
+        return [("sitemap.xml", "\n".join(index).encode("utf-8")), *zip(names, files, strict=True)]
 
 
 def _tree_key(root: Path) -> tuple[tuple[str, int, int], ...]:

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
+from sitegen import render
 from sitegen.build import build, load_site
 from sitegen.cli import main
 from sitegen.config import theme_dir
@@ -140,6 +141,39 @@ def test_data_files(site: Path, tmp_path: Path) -> None:
     assert len(locs) == 12  # 4 pages x 3 locales; 404 pages are left out
     robots = (out / "robots.txt").read_text()
     assert "Sitemap: https://map.example.org/sitemap.xml" in robots
+
+
+@pytest.mark.parametrize("limit", ["urls", "bytes"])
+def test_a_big_sitemap_is_split_under_an_index(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: str
+) -> None:
+    build(site, tmp_path / "whole")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    whole = etree.parse(str(tmp_path / "whole/sitemap.xml"))
+    if limit == "urls":
+        monkeypatch.setattr(render, "SITEMAP_MAX_URLS", 5)
+    else:  # three <url> elements with their alternates are about 1,300 bytes
+        monkeypatch.setattr(render, "SITEMAP_MAX_BYTES", 1500)
+    out = tmp_path / "split"
+    build(site, out)
+    index = etree.parse(str(out / "sitemap.xml"))
+    etree.XMLSchema(etree.parse(str(SCHEMAS / "siteindex-0.9.xsd"))).assertValid(index)
+    locs = [loc.text for loc in index.findall("s:sitemap/s:loc", ns)]
+    parts = sorted(out.glob("sitemap-*.xml"))
+    assert len(parts) > 2
+    assert locs == [f"https://map.example.org/sitemap-{n}.xml" for n in range(1, len(parts) + 1)]
+    schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "sitemap-with-alternates.xsd")))
+    urls = []
+    for n in range(1, len(parts) + 1):
+        part = out / f"sitemap-{n}.xml"
+        schema.assertValid(etree.parse(str(part)))
+        if limit == "urls":
+            assert len(etree.parse(str(part)).findall("s:url", ns)) <= 5
+        else:
+            assert part.stat().st_size <= 1500
+        urls += [etree.tostring(u) for u in etree.parse(str(part)).findall("s:url", ns)]
+    # Together the parts list every URL of the single sitemap, in the same order.
+    assert urls == [etree.tostring(u) for u in whole.findall("s:url", ns)]
 
 
 def test_two_builds_are_byte_identical(site: Path, tmp_path: Path) -> None:
