@@ -225,6 +225,7 @@ def _build(
 
     from .parallel import default_jobs, render_pages
     from .render import Renderer
+    from .search import read_pinyin
 
     if session.cache is None:
         session.cache = BuildCache(project_dir)
@@ -232,6 +233,9 @@ def _build(
     lap = _Laps()
     site, warnings = load_site(project_dir, base_url, cache, memo)
     lap("load, validate, model")
+    source = site.config.source_locale
+    names = (f.name[source] for c in site.categories for f in c.facilities)
+    read_pinyin(names, cache.pinyin, jobs or default_jobs())  # for the search, on every core
     renderer = Renderer(site, theme, site.config.precache_budget_mb, cache.pinyin, memo)
     gc.freeze()  # the model and the plan live on; rendering makes short-lived cycles
     gc.enable()
@@ -320,12 +324,16 @@ def _build(
             cards = [p for p in cards if p.output not in unchanged]
         for page in cards:
             output.register(page.output)
-        # Name cards are nearly all the pages: they go to the workers.
-        card_sizes = render_pages(renderer, output, cards, keep, jobs or default_jobs(), advance)
-        sizes.update(zip((p.output for p in cards), card_sizes, strict=True))
-        lap("name-card pages")
+        # Name cards are nearly all the pages: they go to the workers, with the list pages
+        # whose bytes the service worker's precache list does not need.
+        lists = [p for p in renderer.pages if p.key[0] == "category" and not plan.wants(p.output)]
+        batch = cards + lists
+        batch_sizes = render_pages(renderer, output, batch, keep, jobs or default_jobs(), advance)
+        sizes.update(zip((p.output for p in batch), batch_sizes, strict=True))
+        lap("name-card and list pages")
+        in_batch = {p.output for p in lists}
         for page in renderer.pages:
-            if page.key[0] == "facility":
+            if page.key[0] == "facility" or page.output in in_batch:
                 continue
             rel = page.output
             html: bytes | None = None

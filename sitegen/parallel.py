@@ -13,6 +13,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from .render import Page, Renderer
 from .write import StagedOutput, WriteStats, _Output
@@ -30,6 +31,10 @@ class _Job:
 
 
 _job: _Job | None = None  # set in the parent just before the workers are forked
+_task: Callable[[Any], Any] | None = None  # the same, for forked_map
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def default_jobs() -> int:
@@ -54,7 +59,7 @@ def render_pages(
     global _job
     _job = _Job(renderer, output, pages, keep)
     chunks = [(i, min(i + CHUNK, len(pages))) for i in range(0, len(pages), CHUNK)]
-    to_render = len(pages) - len(keep)
+    to_render = sum(1 for page in pages if page.output not in keep)
     forking = "fork" in multiprocessing.get_all_start_methods()
     frozen_before = True  # until the workers are started
     sizes = [0] * len(pages)
@@ -110,3 +115,25 @@ def _run(bounds: tuple[int, int]) -> tuple[int, int, int, list[int]]:
         after.bytes - before.bytes,
         sizes,
     )
+
+
+def forked_map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
+    """``[function(item) for item in items]`` in ``jobs`` forked processes.
+
+    For CPU-bound steps whose results are small next to their inputs (the results are
+    pickled back); ``function`` may be a closure, since the workers are forked.
+    """
+    global _task
+    if jobs <= 1 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [function(item) for item in items]
+    _task = function
+    try:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(items))) as pool:
+            return pool.map(_call_task, items, chunksize=1)
+    finally:
+        _task = None
+
+
+def _call_task(item: Any) -> Any:
+    assert _task is not None
+    return _task(item)

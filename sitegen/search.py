@@ -52,6 +52,27 @@ def pinyin_syllables(text: str, memo: dict[str, str] | None = None) -> str:
     return found
 
 
+PARALLEL_PINYIN_MIN = 2_000  # fewer names are read faster than processes start
+
+
+def read_pinyin(names: Iterable[str], memo: dict[str, str], jobs: int) -> None:
+    """Put the readings of ``names`` missing from ``memo`` into it, on ``jobs`` processes
+    when there are thousands (a city's first build: 30,000 names, 1.7 s on one core)."""
+    from .parallel import forked_map
+
+    missing = sorted({name for name in names if name not in memo})
+    if len(missing) < PARALLEL_PINYIN_MIN:
+        jobs = 1
+    size = -(-len(missing) // max(jobs, 1))
+    chunks = [missing[i : i + size] for i in range(0, len(missing), size)] if missing else []
+    for chunk, readings in zip(chunks, forked_map(_read_chunk, chunks, jobs), strict=True):
+        memo.update(zip(chunk, readings, strict=True))
+
+
+def _read_chunk(names: list[str]) -> list[str]:
+    return [_pinyin(name) for name in names]
+
+
 @lru_cache(maxsize=200_000)
 def _pinyin(text: str) -> str:
     # NFKC first, so that full-width "２號" gives the token "2" like "2號". pypinyin's phrase

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sitegen.search import fold_map, pinyin_syllables
+from sitegen import search
+from sitegen.search import fold_map, pinyin_syllables, read_pinyin
 
 
 @pytest.mark.parametrize(
@@ -73,3 +74,17 @@ def test_fold_map_folds_in_one_pass_and_is_deterministic() -> None:
     assert fold_map(reversed(texts)) == folds
     assert list(folds) == sorted(folds)
     assert not any(key.isascii() for key in folds)
+
+
+def test_readings_made_on_several_processes_are_those_of_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(search, "PARALLEL_PINYIN_MIN", 2)
+    names = ["莲花山公园", "長春路公廁", "B1 停车场", "福田口岸", "绿色"]
+    memo = {"福田口岸": "kept as it was"}
+    read_pinyin(names + names, memo, jobs=2)
+    assert memo == {
+        **{name: pinyin_syllables(name) for name in names},
+        "福田口岸": "kept as it was",  # a reading in the memo is not made again
+    }
+    assert memo["長春路公廁"] == "chang chun lu gong ce"
