@@ -427,6 +427,10 @@ class OpeningHours:
 
     def describe(self, locale: str = "en") -> str:
         """Human-readable summary in ``en``, ``zh-Hans`` or ``zh-Hant``; comments are appended."""
+        # Thousands of cards share a few texts (equal texts: equal hours): made once each.
+        return _describe(self, locale)
+
+    def _describe(self, locale: str) -> str:
         try:
             loc = _LOCALES[locale]
         except KeyError:
@@ -454,6 +458,11 @@ class OpeningHours:
         if parts:  # sentence case for English; comments stay exactly as written
             parts[0] = parts[0][:1].upper() + parts[0][1:]
         return loc.separator.join(parts + list(self.comments))
+
+
+@lru_cache(maxsize=4096)
+def _describe(hours: OpeningHours, locale: str) -> str:
+    return hours._describe(locale)
 
 
 def compile_schedule(
