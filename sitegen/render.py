@@ -804,18 +804,21 @@ class Renderer:
         """``sitemap.xml``; past the protocol's limits for one file (50,000 URLs, 50 MB), an
         index of ``sitemap-1.xml``, ``sitemap-2.xml``... A sitemap may only list URLs below
         its own folder, so the parts lie at the root too."""
+        # The three pages of a group (one per locale) share their list of alternates.
+        links: dict[tuple[str, ...], str] = {}
         entries = []
         for page in self.pages:
             if not page.in_sitemap:
                 continue
-            lines = [f"<url><loc>{escape(self.absolute_url(page.path))}</loc>"]
-            for locale, alt in self.alternates(page):
-                lines.append(
+            alternates = links.get(page.key)
+            if alternates is None:
+                alternates = links[page.key] = "\n".join(
                     f'<xhtml:link rel="alternate" hreflang="{locale}" '
                     f'href="{escape(self.absolute_url(alt.path))}"/>'
+                    for locale, alt in self.alternates(page)
                 )
-            lines.append("</url>")
-            entries.append("\n".join(lines))
+            loc = escape(self.absolute_url(page.path))
+            entries.append(f"<url><loc>{loc}</loc>\n{alternates}\n</url>")  # itself among them
         head = (
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
