@@ -149,10 +149,15 @@ def test_the_app_works_offline_after_the_first_visit(
     page.wait_for_function(
         "async (n) => (await (await caches.open('sitegen-tiles')).keys()).length >= n", arg=shown
     )
-    # A page in another locale asks the worker (registered from en/) for its locale's files.
+    # A page in another locale asks the worker (registered from en/) for its locale's files;
+    # the worker lists the locale in its precache record once every one of them is cached.
     page.goto(site.url + "zh-hant/")
     page.wait_for_function(
-        "async (url) => Boolean(await caches.match(url))", arg=site.url + "zh-hant/offline/"
+        """async (url) => {
+            const meta = await caches.match(url);
+            return Boolean(meta) && (await meta.json()).locales.includes("zh-Hant");
+        }""",
+        arg=site.url + "__sitegen-precache-meta",
     )
 
     context.set_offline(True)
