@@ -168,6 +168,7 @@ def build_app_data(
             "app-data",
             (keys[category.id], with_gcj02),
             lambda category=category: _category_data(site, category, with_gcj02, pinyin_memo),  # type: ignore[misc]
+            lasting=True,
         )
         for kind, locale, path, content in part.files:
             data.files[path] = content

@@ -236,6 +236,8 @@ def _build(
     source = site.config.source_locale
     names = (f.name[source] for c in site.categories for f in c.facilities)
     read_pinyin(names, cache.pinyin, jobs or default_jobs())  # for the search, on every core
+    shared_inputs = site_digest(site, theme)
+    memo.disk, memo.namespace = cache, shared_inputs  # lasting results, for the next process
     renderer = Renderer(site, theme, site.config.precache_budget_mb, cache.pinyin, memo)
     gc.freeze()  # the model and the plan live on; rendering makes short-lived cycles
     gc.enable()
@@ -244,7 +246,7 @@ def _build(
     # Which pages can be kept: name cards by group (a category in a locale), when the group's
     # fingerprints are the very ones of the last build in this process; else page by page.
     deps = Dependencies(
-        site_digest(site, theme),
+        shared_inputs,
         renderer.guides_with,
         site.config.locales,
         memo,
@@ -261,6 +263,7 @@ def _build(
             "group-fingerprints",
             (deps.site, guides_key, renderer.category_keys[gid[0]], gid[1]),
             lambda pages=pages: {p.output: deps.facility_page(p) for p in pages},  # type: ignore[misc]
+            lasting=True,
         )
         last = last_groups.get(gid)
         if last is not None and last.fingerprints is fps:

@@ -1,4 +1,5 @@
-"""A per-user cache of work that depends only on file contents: parsed YAML, pinyin readings.
+"""A per-user cache of work that depends only on its inputs: parsed YAML, pinyin readings, and
+the lasting results of the memo (sitegen/memo.py) such as each category's data files.
 
 Parsing 30,000 name cards takes seconds; unpickling them a fraction of that. Entries are
 keyed by what they were made from, so a stale entry is never used, only left out of the
@@ -52,9 +53,9 @@ class BuildCache:
         project = str(project_dir.resolve())
         self.folder = root / content_key(project)[:24] if root else None
         self._used: set[str] = set()
-        self._new: dict[str, tuple[Any, list[Problem]]] = {}
+        self._new: dict[str, Any] = {}
         # Entries in memory, for the next build of the same process (sitegen serve).
-        self._memory: dict[str, tuple[Any, list[Problem]]] = {}
+        self._memory: dict[str, Any] = {}
         self.pinyin: dict[str, str] = self._load("pinyin") or {}
         self._pinyin_count = len(self.pinyin)
 
@@ -81,15 +82,26 @@ class BuildCache:
         os.replace(tmp, path)
 
     def parsed(self, key: str) -> tuple[Any, list[Problem]] | None:
-        found: tuple[Any, list[Problem]] | None = self._memory.get(key) or self._load(key)
+        """A file's parsed data and the problems found parsing it, by ``content_key``."""
+        found: tuple[Any, list[Problem]] | None = self.value(key)
+        return found
+
+    def store_parsed(self, key: str, data: Any, problems: list[Problem]) -> None:
+        self.store_value(key, (data, problems))
+
+    def value(self, key: str) -> Any:
+        """What was stored under ``key`` (a digest of everything it was made from), or None."""
+        found = self._memory.get(key)
+        if found is None:
+            found = self._load(key)
         if found is not None:
             self._used.add(key)
             self._memory[key] = found
         return found
 
-    def store_parsed(self, key: str, data: Any, problems: list[Problem]) -> None:
+    def store_value(self, key: str, value: Any) -> None:
         self._used.add(key)
-        self._new[key] = self._memory[key] = (data, problems)
+        self._new[key] = self._memory[key] = value
 
     def save(self, disk: bool = True) -> None:
         """After a build: keep in memory what it used; with ``disk``, write the new entries

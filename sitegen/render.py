@@ -705,6 +705,7 @@ class Renderer:
                     "geojson",
                     (self.category_keys[category.id], locale),
                     lambda c=category, loc=locale: self._geojson(c, loc),  # type: ignore[misc]
+                    lasting=True,
                 )
                 yield f"data/{slug(locale)}/{category.id}.geojson", content
 

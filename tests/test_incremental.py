@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from sitegen import appdata as appdata_module
 from sitegen import build as build_module
 from sitegen import load as load_module
 from sitegen import parallel
@@ -25,7 +26,7 @@ from sitegen.cache import BuildCache
 from sitegen.cli import main
 from sitegen.incremental import BuildState
 
-from .conftest import REPO, SITE_YAML, TOILET_CARD, MakeSite
+from .conftest import REPO, SITE_YAML, TOILET_CARD, TOILET_CATEGORY, MakeSite
 from .test_build import EPOCH, tree_digest
 
 HOURS = ["Mo-Su 06:00-23:00", "24/7", "Mo-Fr 09:00-17:00; PH off", "Sa-Su 08:00-20:00"]
@@ -217,7 +218,9 @@ def test_build_cache_is_used_kept_outside_the_project_and_survives_damage(
     folder = BuildCache(site).folder
     assert folder is not None and folder.parent == build_cache_dir
     cached = [p for p in folder.glob("*.pickle") if p.stem != "pinyin"]
-    assert len(cached) == 26  # the category and the cards; not the guide
+    # The category and the cards (not the guide), and the lasting results of the memo: the
+    # category's data files, and its GeoJSON and page fingerprints in each locale.
+    assert len(cached) == 26 + 1 + 3 + 3
     assert not any(p.name.endswith(".pickle") for p in site.rglob("*"))
     parsed: list[str] = []
     real_parse = load_module.parse_yaml
@@ -238,3 +241,32 @@ def test_build_cache_is_used_kept_outside_the_project_and_survives_damage(
     # by the second build), and the guide.
     assert len(parsed) == 26
     assert tree_digest(tmp_path / "second") == tree_digest(tmp_path / "third")
+
+
+def test_a_new_process_makes_again_only_the_changed_category_s_results(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    kiosk = TOILET_CATEGORY.replace("id: toilet", "id: kiosk").replace("公厕", "报刊亭")
+    site = make_site(
+        {
+            "content/categories/kiosk.yaml": kiosk,
+            "content/facilities/kiosk/k1.yaml": TOILET_CARD.replace("futian-0001", "kiosk-1")
+            .replace("category: toilet", "category: kiosk")
+            .replace("114.0572", "114.0600"),
+        }
+    )
+    out = tmp_path / "out"
+    build(site, out)
+    made: list[str] = []
+    real = appdata_module._category_data
+    monkeypatch.setattr(
+        appdata_module,
+        "_category_data",
+        lambda site, category, *a: made.append(category.id) or real(site, category, *a),
+    )
+    edit(site / "content/facilities/kiosk/k1.yaml", "stalls_male: 4", "stalls_male: 6")
+    build(site, out)  # a new BuildSession, as in a new process: only the build cache is shared
+    assert made == ["kiosk"]  # the toilets' data files came from the cache
+    build(site, tmp_path / "clean", clean=True)
+    assert tree_digest(out) == tree_digest(tmp_path / "clean")
