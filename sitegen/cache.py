@@ -34,8 +34,9 @@ def cache_dir() -> Path | None:
     return (Path(xdg) if xdg else Path.home() / ".cache") / "sitegen"
 
 
-def content_key(*parts: str) -> str:
-    h = hashlib.blake2b(digest_size=20)
+def content_key(*parts: str, size: int = 20) -> str:
+    """A hex digest of ``parts`` (each ended by a NUL, so that no two lists give one text)."""
+    h = hashlib.blake2b(digest_size=size)
     for part in parts:
         h.update(part.encode("utf-8"))
         h.update(b"\0")

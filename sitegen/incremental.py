@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from .cache import content_key
 from .errors import Mark, Problem
 from .memo import Memo
 
@@ -47,11 +48,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def _hash(*parts: str) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        h.update(part.encode("utf-8"))
-        h.update(b"\0")
-    return h.hexdigest()
+    return content_key(*parts, size=16)  # a page's fingerprint in the record: 16 bytes do
 
 
 def _files(root: Path) -> Iterator[Path]:

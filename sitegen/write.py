@@ -268,10 +268,12 @@ def _precompressed_names(rel: str, content: bytes) -> tuple[str, ...]:
 def compress_all(items: Iterable[tuple[str, bytes]]) -> list[bytes]:
     """The compressed copies ``(name, content)`` ask for, made on every core (zlib and
     brotli let go of the interpreter lock while they work)."""
+    from .parallel import default_jobs  # here: sitegen.parallel imports this module
+
     items = list(items)
     if len(items) < 2:
         return [_compress(name, content) for name, content in items]
-    with ThreadPoolExecutor(min(len(items), os.cpu_count() or 1)) as pool:
+    with ThreadPoolExecutor(min(len(items), default_jobs())) as pool:
         return list(pool.map(lambda item: _compress(*item), items))
 
 

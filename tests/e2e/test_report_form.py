@@ -16,7 +16,6 @@ import os
 import re
 import shutil
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 import yaml
 from click.testing import CliRunner
 from PIL import Image
@@ -47,7 +45,7 @@ from sitegen.reports.records import StoredReport
 from sitegen.reports.settings import ReportSettings, load_settings
 from sitegen.serve import static_server
 
-from ..reports.helpers import open_store, stored_count
+from ..reports.helpers import open_store, served, stored_count
 from ..reports.images import jpeg_with_gps
 from .conftest import SITE, TileHandler, _serve
 from .test_accessibility import AXE, axe_violations
@@ -135,16 +133,8 @@ def report_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReportSite
         },
         environ={},
     )
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [api_socket]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    yield ReportSite(project, site, api, tiles, settings)
-    server.should_exit = True
-    thread.join(10)
+    with served(create_app(settings), api_socket):
+        yield ReportSite(project, site, api, tiles, settings)
     api_socket.close()
     for httpd in (site_server, tile_server):
         httpd.shutdown()
@@ -242,6 +232,12 @@ def outbox_entries(page: Page) -> list[dict[str, Any]]:
 def fill_report(page: Page, t: dict[str, str], service: str, description: str) -> None:
     page.get_by_label(service).check()
     page.get_by_label(t["report_description"]).fill(description)
+
+
+def open_form(page: Page, report_site: ReportSite) -> None:
+    """The English form as opened from Lianhuashan's name card, once it knows the place."""
+    page.goto(report_site.report_url("en"))
+    expect(page.locator("#report-about")).to_contain_text("Lianhuashan")
 
 
 def report_button(page: Page, t: dict[str, str]) -> Locator:
@@ -406,8 +402,7 @@ def test_without_a_service_worker_pages_deliver_waiting_reports(
         page = context.new_page()
         errors = watch(page)
         before = report_site.count()
-        page.goto(report_site.report_url("en"))
-        expect(page.locator("#report-about")).to_contain_text("Lianhuashan")
+        open_form(page, report_site)
         assert page.evaluate("() => navigator.serviceWorker.getRegistration()") is None
         context.set_offline(True)
         fill_report(page, t, "Toilet is dirty", "Written offline, tab closed before going online.")
@@ -424,8 +419,7 @@ def test_without_a_service_worker_pages_deliver_waiting_reports(
         wait_for_count(report_site, before + 1)
 
         # A report queued while the page stays open goes out on the "online" event.
-        page.goto(report_site.report_url("en"))
-        expect(page.locator("#report-about")).to_contain_text("Lianhuashan")
+        open_form(page, report_site)
         context.set_offline(True)
         fill_report(page, t, "Closed during opening hours", "Locked at noon.")
         report_button(page, t).click()
@@ -462,8 +456,7 @@ def test_a_lost_answer_is_retried_with_the_same_key_and_stored_once(
         route.abort("connectionreset")  # ... but the phone never hears back
 
     page.route(report_site.api + "requests.json", lose_first_answer)
-    page.goto(report_site.report_url("en"))
-    expect(page.locator("#report-about")).to_contain_text("Lianhuashan")
+    open_form(page, report_site)
     before = report_site.count()
     fill_report(page, t, "Toilet is dirty", "The answer to this one gets lost.")
     report_button(page, t).click()
@@ -512,8 +505,7 @@ def test_a_temporary_refusal_is_retried_after_the_time_the_server_asks(
         )
 
     page.route(report_site.api + "requests.json", busy_once)
-    page.goto(report_site.report_url("en"))
-    expect(page.locator("#report-about")).to_contain_text("Lianhuashan")
+    open_form(page, report_site)
     before = report_site.count()
     fill_report(page, t, "Toilet is dirty", "The server is busy the first time.")
     report_button(page, t).click()
@@ -583,8 +575,7 @@ def test_refusals_of_the_server_are_shown_at_their_controls(
     t = strings("en")
     page = context.new_page()
     errors = watch(page, allowed=("400 " + report_site.api,))
-    page.goto(report_site.report_url("en"))
-    expect(page.locator("#report-about")).to_contain_text("Lianhuashan")
+    open_form(page, report_site)
     before = report_site.count()
     fill_report(page, t, "Toilet is dirty", "Dirty, and my address is odd.")
     email = page.get_by_label(t["report_contact"])
@@ -624,8 +615,7 @@ def test_a_foreign_jurisdiction_is_refused_and_told(
     )
     page = context.new_page()
     errors = watch(page, allowed=("404 " + report_site.api,))
-    page.goto(report_site.report_url("en"))
-    expect(page.locator("#report-about")).to_contain_text("Lianhuashan")
+    open_form(page, report_site)
     before = report_site.count()
     fill_report(page, t, "Toilet is dirty", "Sent to the wrong city.")
     report_button(page, t).click()
@@ -643,8 +633,7 @@ def test_a_waiting_report_the_server_refuses_comes_back_to_be_corrected(
     t = strings("en")
     page = context.new_page()
     errors = watch(page, allowed=("400 " + report_site.api,))
-    page.goto(report_site.report_url("en"))
-    expect(page.locator("#report-about")).to_contain_text("Lianhuashan")
+    open_form(page, report_site)
     before = report_site.count()
     context.set_offline(True)
     fill_report(page, t, "Toilet is dirty", "Queued with an address the server refuses.")
@@ -769,8 +758,7 @@ def test_my_reports_in_every_state_has_no_axe_violations(
     try:
         page = context.new_page()
         errors = watch(page)
-        page.goto(report_site.report_url("en"))
-        expect(page.locator("#report-about")).to_contain_text("Lianhuashan")
+        open_form(page, report_site)
         fill_report(page, t, "Toilet is dirty", "Delivered, then looked up.")
         report_button(page, t).click()
         expect(page.locator("#report-result-title")).to_have_text(t["report_sent_title"])

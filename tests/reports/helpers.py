@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import uvicorn
 from starlette.testclient import TestClient
 
 from sitegen.reports.records import TicketMaker
@@ -118,3 +124,20 @@ def post_report(
     form.update(data or {})
     form = {k: v for k, v in form.items() if v is not None}
     return client.post(f"{API}requests.{fmt}", data=form, **kwargs)
+
+
+@contextmanager
+def served(app: Any, sock: socket.socket) -> Iterator[None]:
+    """The ASGI ``app`` served by uvicorn in a thread on the bound socket ``sock``."""
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        thread.join(10)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import socket
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -13,14 +12,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 from georeport import GeoReport
 
 from sitegen.reports.app import create_app
 from sitegen.reports.settings import ReportSettings
 
 from .conftest import MakeSettings
-from .helpers import API, GOOD_REPORT, stored_count
+from .helpers import API, GOOD_REPORT, served, stored_count
 
 
 @pytest.fixture
@@ -34,17 +32,8 @@ def server(live_settings: ReportSettings) -> Iterator[str]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(live_settings), log_level="warning", lifespan="on")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not uv.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(10)
+    with served(create_app(live_settings), sock):
+        yield f"http://127.0.0.1:{port}"
     sock.close()
 
 

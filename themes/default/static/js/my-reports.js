@@ -7,6 +7,7 @@
 import "app/report-outbox.js";
 import { outbox } from "app/report-delivery.js";
 import { translator } from "app/i18n.js";
+import { el } from "app/dom.js";
 
 const $ = (id) => document.getElementById(id);
 const reportConfig = JSON.parse($("report-config").textContent);
@@ -16,13 +17,6 @@ const { listen } = globalThis.sitegenOutbox;
 const list = $("mine-list");
 const LOOKUPS_AT_ONCE = 4;
 const MAX_LOOKUPS = 50; // the newest tickets; older ones keep their last known status
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  Object.assign(node, props);
-  node.append(...children.filter((child) => child != null));
-  return node;
-}
 
 function dateFormat() {
   const options = { dateStyle: "medium", timeStyle: "short" };

@@ -15,6 +15,7 @@
 import "app/report-outbox.js";
 import { deliverLater, outbox } from "app/report-delivery.js";
 import { createStore, indexOfId } from "app/data.js";
+import { el } from "app/dom.js";
 import { translator } from "app/i18n.js";
 import { resizePhoto } from "app/photo-resize.js";
 import {
@@ -48,13 +49,6 @@ let editing = null; // the refused entry being corrected
 let waitingKey = null; // the report shown as waiting to be sent
 let busy = false;
 let pinMap = null;
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  Object.assign(node, props);
-  node.append(...children.filter((child) => child != null));
-  return node;
-}
 
 // -- problems (services) and their questions -------------------------------------------
 
