@@ -24,7 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic_city import write_city
 
-from sitegen.build import BuildSession, build
+from sitegen.build.session import BuildSession
+from sitegen.build.stages import build
 
 
 def cli_build(project: Path, out: Path) -> float:

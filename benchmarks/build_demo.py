@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sitegen.build import build
+from sitegen.build.stages import build
 
 REPO = Path(__file__).resolve().parent.parent
 

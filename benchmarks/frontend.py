@@ -25,8 +25,8 @@ from playwright.sync_api import sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic_city import write_city
 
-from sitegen.build import build
-from sitegen.serve import static_server
+from sitegen.build.stages import build
+from sitegen.serve.production import production_server
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -114,7 +114,7 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="sitegen-frontend-"))
     out = args.reuse or work / "public"
-    server = static_server(out)
+    server = production_server(out)  # headers and compressed copies, as nginx and Caddy
     host, port = server.server_address[:2]
     base = f"http://{host!s}:{port}/"
     if args.reuse is None:

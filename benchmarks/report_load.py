@@ -1,9 +1,11 @@
 """Load and fault test of the report endpoint: does it lose or duplicate anything?
 
-Run by hand, e.g. ``.venv/bin/python benchmarks/report_load.py --duration 20``.
+Run by hand, e.g. ``.venv/bin/python benchmarks/report_load.py --duration 20``, or with
+``--mode hostile`` for honest clients beside photo bombs, slow clients and retries of
+in-flight keys (``report_hostile.py``).
 
 For each store (SQLite, PostgreSQL) and mode (text only, with a photo) it starts
-``python -m sitegen.reports report-server`` on 127.0.0.1 as a subprocess, runs concurrent
+``python -m sitegen report-server`` on 127.0.0.1 as a subprocess, runs concurrent
 clients that submit reports and retry each one with the same idempotency key until it is
 acknowledged, SIGKILLs the server midway and starts it again, then compares every
 acknowledged ticket with the database: each must be stored exactly once. It prints
@@ -38,10 +40,10 @@ from pathlib import Path
 
 from PIL import Image
 
-from sitegen.config import load_config
+from sitegen.pipeline.config import load_config
 from sitegen.reports.records import TicketMaker
 from sitegen.reports.settings import ReportSettings, load_settings
-from sitegen.reports.store import make_store
+from sitegen.reports.store.factory import make_store
 
 REPO = Path(__file__).resolve().parent.parent
 API = "/open311/v2/"
@@ -65,13 +67,20 @@ class Tally:
 class Server:
     """The report server as a subprocess that can be killed and started again."""
 
-    def __init__(self, project: Path, data: Path, port: int, database_url: str | None) -> None:
+    def __init__(
+        self,
+        project: Path,
+        data: Path,
+        port: int,
+        database_url: str | None,
+        extra: tuple[str, ...] = (),
+    ) -> None:
         self.port = port
         self.log = (data / "server.log").open("ab")
         self.command = [
             sys.executable,
             "-m",
-            "sitegen.reports",
+            "sitegen",
             "report-server",
             "-C",
             str(project),
@@ -86,6 +95,7 @@ class Server:
             "--submit-per-minute",
             "0",
             "--no-access-log",
+            *extra,
         ]
         self.env = {**os.environ, "SITEGEN_REPORTS_READ_PER_MINUTE": "0"}
         if database_url:
@@ -160,12 +170,21 @@ def client_loop(
     stop_at: float,
     give_up_at: float,
     tally: Tally,
+    address: str | None = None,
+    pause: float = 0.0,
 ) -> None:
-    """Submit reports one after another; retry each with its key until acknowledged."""
+    """Submit reports one after another; retry each with its key until acknowledged.
+
+    ``address`` is sent as X-Forwarded-For (the server trusting loopback as its proxy), so
+    that each client has an address of its own; ``pause`` is the mean pause between two
+    reports (0: back to back).
+    """
     rng = random.Random()
     (west, south), (east, north) = bounds
     conn: http.client.HTTPConnection | None = None
     while time.monotonic() < stop_at:
+        if pause:
+            time.sleep(rng.uniform(0, 2 * pause))
         key = uuid.uuid4().hex
         fields = {
             "service_code": "toilet_dirty",
@@ -182,6 +201,8 @@ def client_loop(
                 ("application/x-www-form-urlencoded"),
             )
         headers = {"Content-Type": content_type, "Idempotency-Key": key}
+        if address:
+            headers["X-Forwarded-For"] = address
         first_try = time.monotonic()
         for attempt in range(1, MAX_ATTEMPTS + 1):
             if time.monotonic() > give_up_at:
@@ -387,11 +408,22 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients [50]")
     parser.add_argument("--kill-at", type=float, default=0.5, help="fraction of the run [0.5]")
     parser.add_argument("--store", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--mode", choices=["text", "photo", "both"], default="both")
+    parser.add_argument(
+        "--mode",
+        choices=["text", "photo", "both", "hostile"],
+        default="both",
+        help="hostile: calm and hostile runs alternating on SQLite (report_hostile.py)",
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="calm+hostile pairs [2]")
     parser.add_argument("--database-url", help="an existing PostgreSQL database to use")
     args = parser.parse_args()
     if not 0 < args.duration <= 600 or not 1 <= args.clients <= 200:
         parser.error("--duration must be within (0, 600] and --clients within [1, 200]")
+    if args.mode == "hostile":
+        import report_hostile  # beside this file; it imports this module's pieces
+
+        ok = report_hostile.main(args.project, args.clients, args.duration, args.rounds)
+        sys.exit(0 if ok else 1)
     modes = ["text", "photo"] if args.mode == "both" else [args.mode]
     stores = ["sqlite", "postgresql"] if args.store == "both" else [args.store]
     photos = make_photos() if "photo" in modes else []

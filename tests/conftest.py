@@ -27,6 +27,8 @@ tiles:
     name: OpenStreetMap
     url: https://tile.openstreetmap.org/{z}/{x}/{y}.png
     attribution: © OpenStreetMap contributors
+  - preset: tianditu
+    key: 0123456789abcdef
 report:
   endpoint: https://reports.example.org/open311/v2/
 """
@@ -62,7 +64,7 @@ MakeSite = Callable[..., Path]
 
 @pytest.fixture(autouse=True, scope="session")
 def build_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The build cache (sitegen/cache.py) of the tests, away from the user's own."""
+    """The build cache (sitegen/cache/store.py) of the tests, away from the user's own."""
     path = tmp_path_factory.mktemp("sitegen-cache")
     os.environ["SITEGEN_CACHE_DIR"] = str(path)
     return path

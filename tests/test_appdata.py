@@ -13,8 +13,8 @@ from pathlib import Path
 import brotli
 import pytest
 
-from sitegen.appdata import delta_encode, spatial_order
-from sitegen.build import build
+from sitegen.build.stages import build
+from sitegen.render.appdata import delta_encode, spatial_order
 
 from .conftest import MakeSite
 
@@ -61,9 +61,8 @@ def test_points_file_round_trips(out: Path) -> None:
         "luohu-0001": (114.118, 22.533),
     }
     order = points["ids"]
-    assert points["bool"] == {
-        "accessible": "".join("1" if i == "futian-0001" else "0" for i in order)
-    }
+    flags = {"futian-0001": "1", "nanshan-0001": "0", "luohu-0001": "-"}  # yes, no, not given
+    assert points["bool"] == {"accessible": "".join(flags[i] for i in order)}
     assert set(points) == {"ids", "xy", "h", "bool"}  # grade is not a filter: not published
     hours = json.loads(next(out.glob("data/hours.*.json")).read_text())
     closed_today = hours["days"][hours["rows"][points["h"][order.index("nanshan-0001")]][0]]
@@ -79,9 +78,50 @@ def test_texts_per_locale_share_identical_files(out: Path) -> None:
         "Nanshan Park Toilet" in n for n in names
     )
     for text in texts.values():
-        assert set(text) == {"name", "addr"} and len(text["name"]) == len(text["addr"]) == 3
+        assert len(text["name"]) == len(text["addr"]) == 3
+    [english] = [t for t in texts.values() if "Nanshan Park Toilet" in t["name"]]
+    # Chinese names on the English pages carry their pinyin; the translated one does not.
+    romanized = dict(zip(english["name"], english["rom"], strict=True))
+    assert romanized == {
+        "莲花山公园南门公厕": "Lian Hua Shan Gong Yuan Nan Men Gong Ce",
+        "Nanshan Park Toilet": None,
+        "罗湖口岸公厕": "Luo Hu Kou An Gong Ce",
+    }
+    assert all(set(t) == {"name", "addr"} for t in texts.values() if t is not english)
     [pinyin] = out.glob("data/pinyin/toilet.*.json")
     assert "luo hu kou an gong ce" in json.loads(pinyin.read_text())["py"]
+
+
+def test_card_data_holds_every_attribute_as_the_card_page_writes_it(out: Path) -> None:
+    points = json.loads(next(out.glob("data/points/toilet.*.json")).read_text())
+    by_locale = {}
+    for path in out.glob("data/cards/toilet.*.json"):
+        cards = json.loads(path.read_text())
+        by_locale[cards["fields"][0]["label"]] = cards
+    zh = by_locale["第三卫生间"]
+    fields = ["accessible", "stalls_male", "grade", "maintainer"]
+    assert [f["field"] for f in zh["fields"]] == fields
+    i = points["ids"].index("futian-0001")
+
+    def shown(cards: dict[str, object], field: str) -> object:
+        code = cards["values"][field][i]  # type: ignore[index]
+        return None if code < 0 else cards["table"][code]  # type: ignore[index]
+
+    assert [shown(zh, f) for f in ("accessible", "stalls_male", "grade", "maintainer")] == [
+        "是",
+        "4",
+        "一类",
+        "福田区环卫所",
+    ]
+    assert zh["table"][zh["rule"][i]] == "每日 06:00–23:00"
+    hant = by_locale["第三衞生間"]
+    assert hant["table"][hant["values"]["maintainer"][i]] == "福田區環衞所"
+    # English pages show the Chinese text where no translation is given, marked as such.
+    en = by_locale["Accessible"]
+    code = en["values"]["maintainer"][i]
+    assert en["table"][code] == "福田区环卫所" and code in en["langs"]["zh-Hans"]
+    j = points["ids"].index("luohu-0001")
+    assert all(en["values"][f][j] == -1 for f in ("accessible", "stalls_male", "maintainer"))
 
 
 def test_file_names_carry_content_hashes(out: Path) -> None:

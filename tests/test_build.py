@@ -12,12 +12,12 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from sitegen import render
-from sitegen.build import build, load_site
-from sitegen.cli import main
-from sitegen.config import theme_dir
+from sitegen.build.stages import build, load_site
+from sitegen.cli.main import main
 from sitegen.errors import ContentError
-from sitegen.render import Renderer
+from sitegen.pipeline.config import theme_dir
+from sitegen.render import sitemap
+from sitegen.render.renderer import Renderer
 
 from .conftest import MakeSite
 
@@ -93,8 +93,13 @@ def test_pages_for_every_locale(site: Path, tmp_path: Path) -> None:
 def test_name_card_page(site: Path, tmp_path: Path) -> None:
     build(site, tmp_path / "out")
     html = (tmp_path / "out/en/toilet/futian-0001/index.html").read_text()
-    # No English name was written: the Chinese one stands in, marked and with its language.
-    assert '<h1><span lang="zh-Hans" class="fallback">莲花山公园南门公厕</span></h1>' in html
+    # No English name was written: the Chinese one stands in, marked and with its language,
+    # and with its pinyin for readers of English.
+    assert (
+        '<h1><span lang="zh-Hans" class="fallback">莲花山公园南门公厕</span> '
+        '<span class="romanized" lang="zh-Latn-pinyin">Lian Hua Shan Gong Yuan Nan Men Gong Ce'
+        "</span></h1>"
+    ) in html
     assert "<strong>Today (2025-01-29):</strong> 06:00–23:00" in html
     assert "uri.amap.com/marker?position=114.0572,22.5535&amp;" in html
     assert "api.map.baidu.com/marker?location=22.5535,114.0572&amp;" in html
@@ -151,9 +156,9 @@ def test_a_big_sitemap_is_split_under_an_index(
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     whole = etree.parse(str(tmp_path / "whole/sitemap.xml"))
     if limit == "urls":
-        monkeypatch.setattr(render, "SITEMAP_MAX_URLS", 5)
+        monkeypatch.setattr(sitemap, "SITEMAP_MAX_URLS", 5)
     else:  # three <url> elements with their alternates are about 1,300 bytes
-        monkeypatch.setattr(render, "SITEMAP_MAX_BYTES", 1500)
+        monkeypatch.setattr(sitemap, "SITEMAP_MAX_BYTES", 1500)
     out = tmp_path / "split"
     build(site, out)
     index = etree.parse(str(out / "sitemap.xml"))
@@ -237,8 +242,29 @@ def test_sub_path_base_url(site: Path, tmp_path: Path) -> None:
 def test_cli_build_reports_pages_and_time(site: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", "-C", str(site), "-o", str(tmp_path / "o")])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Built 21 pages (")
-    assert " pages/s) into " in result.output
+    lines = result.output.splitlines()
+    # Not on a terminal: a line per stage (with its time), as a CI log shows them.
+    stages = [line.split(":")[0] for line in lines if line.startswith("  ")]
+    assert stages == [
+        "  load, validate, model",
+        "  plan pages, assets, data files",
+        "  fingerprints",
+        "  name-card and list pages",
+        "  other pages, sitemap, service worker, headers",
+        "  write",
+        "  record and cache",
+    ]
+    built = next(line for line in lines if line.startswith("Built "))
+    assert built.startswith("Built 21 pages (21 rendered;")
+    assert " pages/s) into " in built  # every page was rendered: a rate means something
+    card = site / "content/facilities/toilet/futian-0001.yaml"
+    other = card.with_name("futian-0002.yaml")
+    other.write_text(card.read_text().replace("0001", "0002"), "utf-8")
+    CliRunner().invoke(main, ["build", "-C", str(site), "-o", str(tmp_path / "o")])
+    other.write_text(other.read_text().replace("南门", "北门"), "utf-8")
+    result = CliRunner().invoke(main, ["build", "-C", str(site), "-o", str(tmp_path / "o")])
+    built = next(line for line in result.output.splitlines() if line.startswith("Built "))
+    assert built.startswith("Built 24 pages (") and "pages/s" not in built
 
 
 def test_bad_base_url_option(site: Path, tmp_path: Path) -> None:
@@ -306,7 +332,8 @@ def test_each_card_has_the_week_of_its_own_schedule(
 
     def week(card: str) -> str:
         html = (tmp_path / f"out/en/toilet/{card}/index.html").read_text()
-        return html[html.index('<details class="next-days">') : html.index("</details>")]
+        start = html.index('<details class="next-days">')
+        return html[start : html.index("</details>", start)]
 
     office, always = week("futian-office"), week("baidu-point")
     assert '<th scope="row">2025-09-22 Mon</th><td>09:00–17:00</td>' in office
@@ -317,7 +344,7 @@ def test_each_card_has_the_week_of_its_own_schedule(
 def test_once_renders_its_body_once_per_key(site: Path) -> None:
     loaded, _ = load_site(site)
     renderer = Renderer(loaded, theme_dir(site, loaded.config.theme))
-    template = renderer.env.from_string(
+    template = renderer.templates.env.from_string(
         "{% for i in [1, 2, 3, 4] %}{% call once('n', i % 2) %}{{ i }}{% endcall %}{% endfor %}"
     )
     assert template.render() == "1212"

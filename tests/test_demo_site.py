@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,8 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sitegen.build import BuildResult, build
-from sitegen.cli import main
+from sitegen.build.stages import BuildResult, build
+from sitegen.cli.main import main
 
 from .conftest import REPO
 
@@ -36,9 +37,17 @@ def test_demo_has_thousands_of_facilities_in_three_locales(
     site = result.site
     assert site.config.locales == ("zh-Hant", "zh-Hans", "en")
     counts = {c.id: len(c.facilities) for c in site.categories}
-    assert len(counts) >= 3 and all(n >= 100 for n in counts.values())
+    # Every imported source gives hundreds; the parks are a short list written by hand from
+    # cited pages (content/facilities/park/).
+    assert len(counts) >= 3 and all(n >= 100 for k, n in counts.items() if k != "park")
+    assert counts["park"] >= 3
     assert sum(counts.values()) >= 5000
-    assert len(site.guides) >= 2
+    assert len(site.guides) >= 3
+    # The headline question has answers: toilets with published hours, open at any hour.
+    hours = [f for f in site.facilities.values() if f.category.id == "toilet" and f.hours]
+    assert len(hours) >= 800 and sum(1 for f in hours if f.hours.is_always_open) >= 800
+    parks = [f for f in site.facilities.values() if f.category.id == "park"]
+    assert parks and all(f.hours and "fee" in f.values for f in parks)
     for facility in site.facilities.values():
         for locale in ("zh-hant", "zh-hans", "en"):
             page = out / locale / facility.category.id / facility.id / "index.html"
@@ -55,7 +64,7 @@ def _sample_pages(out: Path) -> list[Path]:
         pages += [root / "index.html", root / "404.html"]
         pages += [root / "report/index.html", root / "report/mine/index.html"]
         pages += sorted(root.glob("guides/*/index.html"))
-        for category in ("toilet", "drinking_water", "litter_bin"):
+        for category in ("toilet", "drinking_water", "litter_bin", "recycling", "park"):
             pages += [root / category / "index.html"]
             pages += sorted((root / category).glob("page/*/index.html"))[:1]
             pages += sorted((root / category).glob("*-*/index.html"))[:3]
@@ -79,3 +88,50 @@ def test_demo_pages_pass_the_nu_html_checker(demo: tuple[BuildResult, Path]) -> 
     problems = [f"{m.get('url', '')}:{m.get('lastLine', '?')}: {m['message']}" for m in messages]
     assert problems == []
     assert proc.returncode == 0
+
+
+# Attributes through which a page loads something (links to other pages are not loads, nor
+# is a preconnect to the tile server, which opens a connection and fetches nothing).
+_LOADS = re.compile(
+    r"<(script|img|iframe|source|audio|video|embed|object|input)\b[^>]*?\s(?:src|data)=\"([^\"]*)\""
+    r"|<link\b(?![^>]*\brel=\"(?:canonical|alternate|preconnect)\")[^>]*?\shref=\"([^\"]*)\"",
+    re.S,
+)
+_CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)|@import\s+['\"]([^'\"]+)")
+
+
+def _own(url: str, base_url: str) -> bool:
+    """A URL of the site itself: relative, under its path, or ``data:``."""
+    if url.startswith("data:"):
+        return True
+    if url.startswith("//") or re.match(r"[a-z][a-z0-9+.-]*:", url, re.I):
+        return url.startswith(base_url)
+    return True
+
+
+def test_no_page_loads_a_font_script_or_style_from_another_host(
+    demo: tuple[BuildResult, Path],
+) -> None:
+    result, out = demo
+    assert result.site is not None
+    base_url = result.site.config.base_url
+    pages = sorted(out.rglob("*.html"))
+    assert len(pages) > 20000
+    foreign = []
+    for page in pages:
+        html = page.read_text("utf-8")
+        for match in _LOADS.finditer(html):
+            url = match[2] or match[3] or ""
+            if not _own(url, base_url):
+                foreign.append(f"{page.relative_to(out)}: {url}")
+        for imports in re.findall(r'<script type="importmap">(.*?)</script>', html, re.S):
+            foreign += [
+                f"{page}: {u}"
+                for u in json.loads(imports)["imports"].values()
+                if not _own(u, base_url)
+            ]
+    for sheet in out.rglob("*.css"):
+        for match in _CSS_URL.finditer(sheet.read_text("utf-8")):
+            if not _own(match[1] or match[2], base_url):
+                foreign.append(f"{sheet.relative_to(out)}: {match[0]}")
+    assert foreign == []

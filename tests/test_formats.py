@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.annotations import (
+from sitegen.cli.problems import (
     escape_data,
     escape_property,
     format_problems,

@@ -7,7 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
-from sitegen import geo
+from sitegen.geo import china, distance
+from sitegen.geo import crs as geo
 
 LngLat = tuple[float, float]
 
@@ -125,24 +126,24 @@ def mainland_grid(step: float = 1.0) -> list[LngLat]:
     for i in range(int(62 / step) + 1):
         for j in range(int(36 / step) + 1):
             p = (73.5 + i * step, 18.0 + j * step)
-            if geo.in_mainland_china(*p):
+            if china.in_mainland_china(*p):
                 points.append(p)
     return points
 
 
 @pytest.mark.parametrize(("name", "point"), MAINLAND, ids=[n for n, _ in MAINLAND])
 def test_in_mainland_china(name: str, point: LngLat) -> None:
-    assert geo.in_mainland_china(*point)
+    assert china.in_mainland_china(*point)
 
 
 @pytest.mark.parametrize(("name", "point"), NOT_MAINLAND, ids=[n for n, _ in NOT_MAINLAND])
 def test_not_in_mainland_china(name: str, point: LngLat) -> None:
-    assert not geo.in_mainland_china(*point)
+    assert not china.in_mainland_china(*point)
 
 
 def test_not_in_mainland_for_non_finite() -> None:
-    assert not geo.in_mainland_china(math.nan, 30.0)
-    assert not geo.in_mainland_china(116.0, math.inf)
+    assert not china.in_mainland_china(math.nan, 30.0)
+    assert not china.in_mainland_china(116.0, math.inf)
 
 
 def test_wgs84_to_gcj02_published_beijing_pair() -> None:
@@ -178,7 +179,7 @@ def test_gcj02_to_bd09_beijing() -> None:
 
 def test_gcj02_offset_is_a_few_hundred_metres() -> None:
     for p in mainland_grid(step=2.0):
-        shift = geo.haversine_m(p, geo.wgs84_to_gcj02(*p))
+        shift = distance.haversine_m(p, geo.wgs84_to_gcj02(*p))
         assert 50 < shift < 1000, p
 
 
@@ -192,11 +193,11 @@ def test_round_trips_across_mainland() -> None:
             (geo.wgs84_to_bd09, geo.bd09_to_wgs84),
         ]:
             q = back(*there(*p))
-            assert geo.haversine_m(p, q) < 1.0, (p, there.__name__)
+            assert distance.haversine_m(p, q) < 1.0, (p, there.__name__)
             worst_deg = max(worst_deg, abs(q[0] - p[0]), abs(q[1] - p[1]))
         g = geo.wgs84_to_gcj02(*p)
         g2 = geo.bd09_to_gcj02(*geo.gcj02_to_bd09(*g))
-        assert geo.haversine_m(g, g2) < 1.0, p
+        assert distance.haversine_m(g, g2) < 1.0, p
         worst_deg = max(worst_deg, abs(g2[0] - g[0]), abs(g2[1] - g[1]))
     # The inverses are iterated; the usual one-step versions would be off by metres.
     assert worst_deg < 1e-7
@@ -206,7 +207,7 @@ def test_inverse_is_better_than_one_step_approximation() -> None:
     # Kashgar, in the far west, is where the one-step inverse is worst (several metres).
     wgs = (75.99, 39.47)
     gcj = geo.wgs84_to_gcj02(*wgs)
-    assert geo.haversine_m(wgs, geo.gcj02_to_wgs84(*gcj)) < 0.001
+    assert distance.haversine_m(wgs, geo.gcj02_to_wgs84(*gcj)) < 0.001
 
 
 def test_chained_transforms_agree() -> None:
@@ -244,7 +245,7 @@ def test_dense_grid_outside_mainland_is_never_shifted(
     for i in range(n + 1):
         for j in range(n + 1):
             p = (box[0] + (box[2] - box[0]) * i / n, box[1] + (box[3] - box[1]) * j / n)
-            if geo.in_mainland_china(*p):
+            if china.in_mainland_china(*p):
                 continue  # e.g. Shekou next to Hong Kong, Hengqin next to Macau
             checked += 1
             for transform in TRANSFORMS:
@@ -261,7 +262,7 @@ def test_dispatchers() -> None:
     assert geo.to_wgs84(*p, "gcj02") == geo.gcj02_to_wgs84(*p)
     assert geo.to_wgs84(*p, "bd09") == geo.bd09_to_wgs84(*p)
     for crs in geo.CRS_NAMES:
-        assert geo.haversine_m(p, geo.to_wgs84(*geo.from_wgs84(*p, crs), crs)) < 0.01
+        assert distance.haversine_m(p, geo.to_wgs84(*geo.from_wgs84(*p, crs), crs)) < 0.01
 
 
 @pytest.mark.parametrize("crs", ["", "WGS84", "epsg:4326", "gcj-02", "bd09mc"])
@@ -273,12 +274,12 @@ def test_dispatchers_reject_unknown_crs(crs: str) -> None:
 
 
 def test_haversine() -> None:
-    assert geo.haversine_m((116.4, 39.9), (116.4, 39.9)) == 0.0
+    assert distance.haversine_m((116.4, 39.9), (116.4, 39.9)) == 0.0
     # One degree along a meridian on the mean-radius sphere: pi/180 * 6371008.8 m.
-    assert geo.haversine_m((0.0, 0.0), (0.0, 1.0)) == pytest.approx(111195.08, abs=0.01)
+    assert distance.haversine_m((0.0, 0.0), (0.0, 1.0)) == pytest.approx(111195.08, abs=0.01)
     # Beijing to Shanghai, about 1067 km.
     a, b = (116.4074, 39.9042), (121.4737, 31.2304)
-    assert geo.haversine_m(a, b) == pytest.approx(1_067_300, rel=1e-3)
-    assert geo.haversine_m(a, b) == geo.haversine_m(b, a)
+    assert distance.haversine_m(a, b) == pytest.approx(1_067_300, rel=1e-3)
+    assert distance.haversine_m(a, b) == distance.haversine_m(b, a)
     # Antipodes: half the circumference, with no domain error from rounding.
-    assert geo.haversine_m((0.0, 0.0), (180.0, 0.0)) == pytest.approx(math.pi * 6371008.8)
+    assert distance.haversine_m((0.0, 0.0), (180.0, 0.0)) == pytest.approx(math.pi * 6371008.8)

@@ -7,8 +7,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from sitegen.calendar import HolidayCalendar
-from sitegen.hours import HoursSyntaxError, OpeningHours, compile_schedule, parse_hours
+from sitegen.hours.calendar import HolidayCalendar
+from sitegen.hours.compile import compile_schedule
+from sitegen.hours.opening import OpeningHours
+from sitegen.hours.parse import parse_hours
+from sitegen.hours.rules import HoursSyntaxError
 
 # 2025-06-09 is an ordinary Monday in CN, TW, HK and MO: no holiday that week.
 MONDAY = date(2025, 6, 9)
@@ -74,7 +77,9 @@ OFFICE = ((480, 720), (810, 1050))
             + [CLOSED] * 2,
         ),
         ("Sa,Su", [CLOSED] * 5 + [WHOLE] * 2),
-        ('Mo-Fr 08:00-17:00 "by appointment"', [((480, 1020),)] * 5 + [CLOSED] * 2),
+        # A comment without "open" makes the rule unknown (opening_hours.js): not open.
+        ('Mo-Fr 08:00-17:00 "by appointment"', [CLOSED] * 7),
+        ('Mo-Fr 08:00-17:00 open "by appointment"', [((480, 1020),)] * 5 + [CLOSED] * 2),
         (
             "週二至週六：08:30~21:00；週日、週一：09:00~17:00。",
             [((540, 1020),)] + [((510, 1260),)] * 5 + [((540, 1020),)],
@@ -110,10 +115,11 @@ def test_later_rule_overrides_only_named_days() -> None:
     assert week(hours) == [((480, 1200),)] * 5 + [((600, 960),)] * 2
 
 
-def test_spill_survives_override_of_next_day() -> None:
-    # Friday night's hours end on Saturday morning even though Saturday is "off".
+def test_later_rule_for_the_next_day_closes_spilled_hours() -> None:
+    # opening_hours.js: "Sa off" closes all of Saturday, Friday night's tail included.
     hours = parse_hours("Mo-Fr 20:00-03:00; Sa off")
-    assert week(hours)[5] == ((0, 180),)
+    assert week(hours)[5] == CLOSED
+    assert week(parse_hours("Mo-Fr 20:00-03:00"))[5] == ((0, 180),)
 
 
 def test_parse_is_memoised() -> None:
@@ -170,10 +176,10 @@ def test_holiday_without_ph_rule_uses_weekday(cn: HolidayCalendar) -> None:
 
 
 def test_spill_into_holiday(cn: HolidayCalendar) -> None:
-    # Tuesday 2025-09-30 evening runs into National Day, whose own rule is "off".
+    # Tuesday 2025-09-30 evening runs into National Day: "PH off" closes all of it.
     hours = parse_hours("Mo-Fr 20:00-02:00; PH off")
-    assert hours.day_intervals(date(2025, 10, 1), cn) == ((0, 120),)
-    assert hours.day_intervals(date(2025, 10, 2), cn) == CLOSED
+    assert hours.day_intervals(date(2025, 10, 1), cn) == CLOSED
+    assert hours.day_intervals(date(2025, 10, 9), cn) == ((0, 120), (1200, 1440))
 
 
 def test_compile_schedule_matches_day_intervals(cn: HolidayCalendar) -> None:
@@ -183,7 +189,7 @@ def test_compile_schedule_matches_day_intervals(cn: HolidayCalendar) -> None:
     assert len(schedule) == 30
     assert schedule == tuple(hours.day_intervals(start + timedelta(days=i), cn) for i in range(30))
     assert compile_schedule("Mo-Fr 18:00-01:00; Sa 10:00-12:00; PH off", start, 30, cn) == schedule
-    assert schedule[11] == ((0, 60),)  # 2025-10-01 (PH off) keeps Tuesday night's tail
+    assert schedule[11] == ()  # 2025-10-01: "PH off" closes all of it, Tuesday's tail too
     assert schedule[8] == ((1080, 1440),)  # Sunday 2025-09-28 worked as Tuesday, no spill from Sat
 
 
@@ -228,22 +234,23 @@ def test_unknown_country() -> None:
     ("text", "column", "message"),
     [
         ("Mo-Xx 08:00-09:00", 3, 'expected weekday after "-", found "Xx"'),
-        ("25:00-26:00", 0, 'invalid time "25:00"'),
+        ("25:00-26:00", 0, 'opening time "25:00" must be before 24:00'),
         ("08:00-", 6, 'expected time after "-"'),
         ("", 0, "empty opening hours"),
-        ("  ;", 0, "empty opening hours"),
+        ("  ;", 2, "empty opening hours"),
         ("Mo-Fr 08:60-09:00", 6, 'invalid time "08:60"'),
         ("24:00-02:00", 0, 'opening time "24:00" must be before 24:00'),
-        ("Mo-Fr 8-17", 6, 'expected time as "HH:MM"'),
-        ("Mo-Fr 08:00 17:00", 12, 'expected "-" after opening time'),
-        ("Jan 08:00-09:00", 0, 'unrecognised text "Jan"'),
+        ("Mo-Fr 08:00 17:00", 12, 'expected "-" after opening time, found "17"'),
+        ("Jan 32 08:00-09:00", 4, 'invalid day of the month "32"'),
         ("Mo-Fr 08:00-17:00 foo", 18, 'unrecognised text "foo"'),
         ("Mo, 08:00", 4, 'expected weekday after ","'),
-        ("Mo-Fr 08:00-12:00,", 18, 'expected weekday or time after ","'),
+        ("Mo[0] 08:00-09:00", 3, "expected a number from -5 to 5 in [ ]"),
+        ("Mo 08:00-50:00", 14, "a time range may not run past the next midnight"),
+        ("Mo-Fr 10:00-12:00/01:00", 17, "repeating times (points in time) are not opening hours"),
+        ("|| Mo 10:00-12:00", 0, 'expected a rule before "||"'),
         ('Mo "abc', 3, "unterminated comment"),
         # Full-width text keeps columns: one column per character.
-        ("週一至週五 25:00-26:00", 6, 'invalid time "25:00"'),
-        ("週一至 08:00", 4, 'expected weekday after "至", found "08:00"'),
+        ("週一至週五 25:00-26:00", 0, 'unrecognised text "週一至週五"'),
     ],
 )
 def test_syntax_errors(text: str, column: int, message: str) -> None:
@@ -287,6 +294,12 @@ def test_syntax_error_pickles() -> None:
         ("Sa-Mo 00:00-24:00", "Sat–Mon 24 hours", "周六至周一 全天", "週六至週一 全天"),
         (
             'Mo-Fr 08:00-17:00 "by appointment"',
+            "Mon–Fri 08:00–17:00 (by appointment)",
+            "周一至周五 08:00–17:00 (by appointment)",
+            "週一至週五 08:00–17:00 (by appointment)",
+        ),
+        (
+            'Mo-Fr 08:00-17:00 open "by appointment"',
             "Mon–Fri 08:00–17:00; by appointment",
             "周一至周五 08:00–17:00；by appointment",
             "週一至週五 08:00–17:00；by appointment",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sitegen.i18n import Localizer, convert_script
+from sitegen.i18n.localize import Localizer, convert_script
 
 
 @pytest.mark.parametrize(

@@ -17,14 +17,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sitegen import appdata as appdata_module
-from sitegen import build as build_module
-from sitegen import load as load_module
-from sitegen import parallel
-from sitegen.build import BuildSession, build
-from sitegen.cache import BuildCache
-from sitegen.cli import main
-from sitegen.incremental import BuildState
+from sitegen.build import planner, runner
+from sitegen.build.record import BuildState
+from sitegen.build.session import BuildSession
+from sitegen.build.stages import build
+from sitegen.cache.store import BuildCache
+from sitegen.cli.main import main
+from sitegen.pipeline import load as load_module
+from sitegen.render import appdata as appdata_module
 
 from .conftest import REPO, SITE_YAML, TOILET_CARD, TOILET_CATEGORY, MakeSite
 from .test_build import EPOCH, tree_digest
@@ -117,7 +117,7 @@ ONE_CARD = {"card renamed (list order moves)", "card moved", "card field changed
 
 # How the second build runs: as a new process updating the output in place, or building a
 # staging folder (kept pages hard-linked), or in ``sitegen serve``'s long-lived session, whose
-# memo keeps the first build's work (sitegen/memo.py). Staged writing is tried on a few edits.
+# memo keeps the first build's work (sitegen/cache/memo.py). Staged writing is tried on a few edits.
 CASES = [(name, mode) for name in EDITS for mode in ("in place", "warm session")] + [
     (name, "staged")
     for name in (
@@ -133,7 +133,7 @@ def test_incremental_build_equals_clean_build(
     name: str, mode: str, site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if mode == "staged":
-        monkeypatch.setattr(build_module, "IN_PLACE_MAX_PAGES", 0)
+        monkeypatch.setattr(planner, "IN_PLACE_MAX_PAGES", 0)
     out, clean = tmp_path / "out", tmp_path / "clean"
     if name == "theme string changed":
         own_theme(site)  # the copy is in place before the first build
@@ -187,8 +187,8 @@ def test_output_changed_by_hand_is_rebuilt_whole(site: Path, tmp_path: Path) -> 
 def test_parallel_rendering_gives_the_same_bytes(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(parallel, "MIN_PARALLEL", 0)
-    monkeypatch.setattr(parallel, "CHUNK", 7)
+    monkeypatch.setattr(runner, "MIN_PARALLEL", 0)
+    monkeypatch.setattr(runner, "CHUNK", 7)
     forked = build(site, tmp_path / "forked", jobs=2)
     single = build(site, tmp_path / "single", jobs=1)
     assert tree_digest(tmp_path / "forked") == tree_digest(tmp_path / "single")

@@ -1,4 +1,4 @@
-"""Tests for sitegen.navlinks: deep links into map apps."""
+"""Tests for sitegen.render.navlinks: deep links into map apps."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from sitegen.navlinks import PROVIDERS, NavLink, nav_links
+from sitegen.render.navlinks import PROVIDERS, NavLink, nav_links
 
 # A Chinese name with a space and an ampersand: the ampersand must not split the query.
 NAME = "公共厕所 A&B"

@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +14,12 @@ import jsonschema
 import pytest
 from PIL import Image
 
-from sitegen import pwa
-from sitegen.build import build, load_site
-from sitegen.config import theme_dir
+from sitegen.build.stages import build, load_site
 from sitegen.errors import BuildError
-from sitegen.pwa import icon_png
-from sitegen.render import Renderer
+from sitegen.pipeline.config import theme_dir
+from sitegen.render import precache
+from sitegen.render.icons import icon_png
+from sitegen.render.renderer import Renderer
 
 from .conftest import MakeSite
 
@@ -154,7 +155,8 @@ def test_precache_sizes_are_reported(site: Path) -> None:
 
 def test_precache_budget(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     loaded, _ = load_site(site)
-    renderer = Renderer(loaded, theme_dir(site, loaded.config.theme), precache_budget_mb=0.01)
+    loaded.config = replace(loaded.config, precache_budget_mb=0.01)
+    renderer = Renderer(loaded, theme_dir(site, loaded.config.theme))
     with pytest.raises(
         BuildError,
         match=r"the offline precache is over its budget of 0\.01 MB for zh-Hans 0\.\d\d MB, "
@@ -164,10 +166,10 @@ def test_precache_budget(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyP
         for _ in renderer.render():
             pass
     site_yaml = site / "content/site.yaml"
-    site_yaml.write_text(site_yaml.read_text() + "offline: {precache_budget_mb: 0.02}\n")
+    site_yaml.write_text(site_yaml.read_text() + "offline: {precache_budget_mb: 0.1}\n")
     (tmp_path / "out").mkdir()
     (tmp_path / "out/kept.txt").write_text("previous build")
-    with pytest.raises(BuildError, match=r"over its budget of 0\.02 MB"):
+    with pytest.raises(BuildError, match=r"over its budget of 0\.10 MB"):
         build(site, tmp_path / "out")
     assert (tmp_path / "out/kept.txt").is_file()  # a failed build leaves the old output
 
@@ -175,7 +177,7 @@ def test_precache_budget(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyP
 def test_files_over_two_mib_are_left_out_with_a_warning(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(pwa, "MAX_PRECACHE_FILE", 2000)  # the real limit is 2 MiB
+    monkeypatch.setattr(precache, "MAX_PRECACHE_FILE", 2000)  # the real limit is 2 MiB
     build(site, tmp_path / "out")
     config = worker_config(tmp_path / "out")
     urls = {e["url"] for entries in config["precache"].values() for e in entries}

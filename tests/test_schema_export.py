@@ -11,11 +11,11 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from sitegen.build import check
-from sitegen.editor_cli import schema as schema_command
+from sitegen.build.stages import check
+from sitegen.cli.editor import schema as schema_command
+from sitegen.editor.schemas import all_schemas, load_categories
 from sitegen.errors import ContentError, Report
-from sitegen.jsonschema_export import all_schemas, load_categories
-from sitegen.source import parse_yaml, split_front_matter
+from sitegen.source.located import parse_yaml, split_front_matter
 from tests.conftest import SITE_YAML, TOILET_CARD, MakeSite
 
 CARD_PATH = "content/facilities/toilet/futian-0001.yaml"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sitegen import search
-from sitegen.search import fold_map, pinyin_syllables, read_pinyin
+from sitegen.i18n import search_keys as search
+from sitegen.i18n.search_keys import fold_map, pinyin_syllables, read_pinyin
 
 
 @pytest.mark.parametrize(

@@ -7,17 +7,18 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from sitegen.build import build, check
-from sitegen.editor_cli import new
+from sitegen.build.stages import build, check
+from sitegen.cli.editor import new
 from sitegen.errors import Report
-from sitegen.source import parse_yaml
+from sitegen.source.located import parse_yaml
 
 
 def test_new_site_checks_strictly_and_builds(tmp_path: Path) -> None:
     project = tmp_path / "city"
     result = CliRunner().invoke(new, [str(project)])
     assert result.exit_code == 0, result.output
-    assert check(project) == []  # no warnings either: --strict passes
+    _, warnings = check(project)
+    assert warnings == []  # no warnings either: --strict passes
     built = build(project, project / "public")
     assert built.pages > 0
     for locale in ("zh-hans", "zh-hant", "en"):

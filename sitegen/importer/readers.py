@@ -1,4 +1,4 @@
-"""Reading source files into rows of text fields, whatever their format."""
+"""Reading source files into rows, whatever their format: text for CSV and XML, JSON types kept."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import SitegenError
-from .encoding import candidates, decode_lines
-from .mapping import Mapping
-from .report import Summary
+from sitegen.errors import SitegenError
+from sitegen.importer.encoding import candidates, decode_lines
+from sitegen.importer.mapping import Mapping
+from sitegen.importer.paths import MISSING, lookup, paths_of
+from sitegen.importer.report import Summary
 
 _SPACES = re.compile(r"\s+")
-GEOMETRY_LNG, GEOMETRY_LAT = "geometry.lng", "geometry.lat"
 
 
 class SourceError(SitegenError):
@@ -27,11 +27,24 @@ class SourceError(SitegenError):
 
 @dataclass
 class Row:
-    """One source row as text fields, with the file and row number it came from."""
+    """One source row with the file and row number it came from.
+
+    ``fields`` are the row's values: text for CSV and XML, JSON's own types (nested
+    objects and arrays too) for JSON. A GeoJSON row's fields are the feature's properties,
+    and ``feature`` is the whole feature, so ``geometry.coordinates`` can be named too.
+    """
 
     file: str
     number: int
-    fields: dict[str, str]
+    fields: dict[str, Any]
+    feature: dict[str, Any] | None = None
+
+    def get(self, path: str) -> Any:
+        """The value at a column or path, or ``MISSING``."""
+        found = lookup(self.fields, path)
+        if found is MISSING and self.feature is not None:
+            found = lookup(self.feature, path)
+        return found
 
 
 def clean(value: Any) -> str:
@@ -43,6 +56,17 @@ def clean(value: Any) -> str:
     elif isinstance(value, dt.datetime | dt.date):
         value = value.isoformat()
     return _SPACES.sub(" ", str(value).replace("\ufeff", "")).strip()
+
+
+def clean_json(value: Any) -> Any:
+    """A JSON value with its types kept: text cleaned as ``clean`` does, BOMs gone from keys."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        return {clean(key): clean_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [clean_json(item) for item in value]
+    return value
 
 
 def source_format(path: Path, mapping: Mapping) -> str:
@@ -69,12 +93,26 @@ def read_rows(path: Path, mapping: Mapping, summary: Summary) -> list[Row]:
     return rows
 
 
-def _rows(file: str, header: list[str], items: Iterable[tuple[int, list[Any]]]) -> list[Row]:
+def _cell(value: Any) -> Any:
+    """A spreadsheet cell with its type: numbers stay numbers (12.0 is 12), yes/no stays a bool."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, bool | int | float):
+        return value
+    return clean(value)
+
+
+def _rows(
+    file: str,
+    header: list[str],
+    items: Iterable[tuple[int, list[Any]]],
+    cell: Callable[[Any], Any] = clean,
+) -> list[Row]:
     rows = []
     for number, values in items:  # a spreadsheet row may stop before the header does
         if any(clean(value) for value in values):
             pairs = zip(header, values, strict=False)
-            rows.append(Row(file, number, {k: clean(v) for k, v in pairs if k}))
+            rows.append(Row(file, number, {k: cell(v) for k, v in pairs if k}))
     return rows
 
 
@@ -114,7 +152,8 @@ def read_xlsx(path: Path, mapping: Mapping, summary: Summary) -> list[Row]:
         sheet = book[mapping.sheet] if mapping.sheet else book.worksheets[0]
         values = sheet.iter_rows(values_only=True)
         header = [clean(name) for name in next(values, ())]
-        return _rows(path.name, header, ((n, list(row)) for n, row in enumerate(values, 2)))
+        items = ((n, list(row)) for n, row in enumerate(values, 2))
+        return _rows(path.name, header, items, _cell)
     finally:
         book.close()
 
@@ -126,33 +165,54 @@ def _json(path: Path) -> Any:
         raise SourceError(f"{path.name}: not JSON text: {exc}") from None
 
 
+def _rows_of(data: Any, path: Path, mapping: Mapping) -> list[Any]:
+    """The array of rows: the document itself, or the array at the mapping's ``rows``."""
+    if mapping.rows:
+        found = lookup(data, mapping.rows)
+        if not isinstance(found, list):
+            arrays = [p for p in paths_of(data) if isinstance(lookup(data, p), list)]
+            hint = f"; arrays in the file: {', '.join(arrays[:10])}" if arrays else ""
+            raise SourceError(f"{path.name}: no array of rows at rows: {mapping.rows}{hint}")
+        return found
+    if isinstance(data, list):
+        return data
+    arrays = (
+        [key for key, value in data.items() if isinstance(value, list)]
+        if isinstance(data, dict)
+        else []
+    )
+    hint = f"; set rows: to the path of its array of rows ({', '.join(arrays)})" if arrays else ""
+    raise SourceError(f"{path.name}: expected a JSON array of objects{hint}")
+
+
 def read_json(path: Path, mapping: Mapping, summary: Summary) -> list[Row]:
-    """A JSON array of objects; ``number`` is the 1-based index. BOMs in keys are dropped."""
-    data = _json(path)
-    if not isinstance(data, list):
-        raise SourceError(f"{path.name}: expected a JSON array of objects")
+    """A JSON array of objects (or the array at ``rows:``); ``number`` is the 1-based index.
+
+    Values keep their JSON types; BOMs in keys are dropped.
+    """
     rows = []
-    for number, item in enumerate(data, 1):
+    for number, item in enumerate(_rows_of(_json(path), path, mapping), 1):
         if not isinstance(item, dict):
             summary.skip(path.name, number, "not an object")
             continue
-        rows.append(Row(path.name, number, {clean(k): clean(v) for k, v in item.items()}))
+        rows.append(Row(path.name, number, clean_json(item)))
     return rows
 
 
 def read_geojson(path: Path, mapping: Mapping, summary: Summary) -> list[Row]:
-    """A FeatureCollection: properties, plus a Point's position as geometry.lng/geometry.lat."""
+    """A FeatureCollection: each feature's properties, with the feature itself behind them."""
     data = _json(path)
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise SourceError(f"{path.name}: expected a GeoJSON FeatureCollection")
     rows = []
     for number, feature in enumerate(data.get("features") or [], 1):
-        properties = feature.get("properties") or {}
-        fields = {clean(k): clean(v) for k, v in properties.items()}
-        geometry = feature.get("geometry") or {}
-        if geometry.get("type") == "Point" and len(geometry.get("coordinates") or []) >= 2:
-            fields[GEOMETRY_LNG], fields[GEOMETRY_LAT] = map(clean, geometry["coordinates"][:2])
-        rows.append(Row(path.name, number, fields))
+        if not isinstance(feature, dict):
+            summary.skip(path.name, number, "not a feature")
+            continue
+        feature = clean_json(feature)
+        properties = feature.get("properties")
+        fields = properties if isinstance(properties, dict) else {}
+        rows.append(Row(path.name, number, fields, feature))
     return rows
 
 

@@ -8,17 +8,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from ..config import load_config
-from ..errors import SitegenError
-from .mapping import Mapping
-from .merge import assign_ids, merge, split_label
-from .readers import read_rows
-from .report import Summary
-from .rows import Box, drafts
-from .state import read_cards, read_state, reconcile, state_path, state_text
-from .writer import draft_card, render
+from sitegen.errors import ContentError, SitegenError
+from sitegen.importer.mapping import Mapping
+from sitegen.importer.merge import assign_ids, merge, name_text, split_labels
+from sitegen.importer.readers import read_rows
+from sitegen.importer.report import Summary
+from sitegen.importer.rows import Draft, DraftMaker
+from sitegen.importer.shared import shared_points
+from sitegen.importer.state import read_cards, read_state, reconcile, state_path, state_text
+from sitegen.importer.target import Target, check_fields, load_target
+from sitegen.importer.verify import failing_cards
+from sitegen.importer.writer import draft_card, render
+from sitegen.pipeline.load import display_path
 
 DEFAULT_HEADER = ("Imported by `sitegen import`; hand edits are kept when it is run again.",)
 
@@ -47,17 +48,6 @@ def source_files(source: Path, mapping: Mapping) -> list[Path]:
     return [p for p in source.iterdir() if p.is_file() and p.name.lower().endswith(suffix)]
 
 
-def category_order(project: Path, category: str, mapping: Mapping) -> list[str]:
-    """Field order of the category definition, so cards list fields as the category does."""
-    path = project / "content" / "categories" / f"{category}.yaml"
-    if path.is_file():
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        fields = data.get("fields") if isinstance(data, dict) else None
-        if isinstance(fields, dict):
-            return list(fields)
-    return [spec.name for spec in mapping.fields]
-
-
 def output_path(project: Path, mapping: Mapping, out: Path | None) -> Path:
     """-o, else the mapping's ``output`` (relative to content/facilities)."""
     if out is not None:
@@ -65,6 +55,39 @@ def output_path(project: Path, mapping: Mapping, out: Path | None) -> Path:
     if mapping.output is None:
         raise SitegenError(f"{mapping.path}: no `output:` in the mapping; give -o FILE")
     return project / "content" / "facilities" / mapping.output
+
+
+def _drafts(
+    sources: Sequence[Path], mapping: Mapping, target: Target, summary: Summary
+) -> list[Draft]:
+    """Draft cards of every source file, labels removed, rows of one place merged."""
+    files = sorted((f for s in sources for f in source_files(s, mapping)), key=natural_key)
+    maker = DraftMaker(mapping, target, summary)
+    cards: list[Draft] = []
+    for path in files:
+        cards += maker.drafts(read_rows(path, mapping, summary))
+    if mapping.labels:
+        for card in cards:
+            card.name, flags = split_labels(card.name, mapping)
+            card.data.update(flags)
+    return merge(cards, target.types, target.config.source_locale, summary)
+
+
+def _checked(
+    cards: list[Draft], mapping: Mapping, target: Target, display: str, summary: Summary
+) -> list[dict[str, Any]]:
+    """The cards as written, leaving out (and reporting) any that ``sitegen check`` rejects."""
+    drafted = [draft_card(card, mapping.category) for card in cards]
+    failing = failing_cards(drafted, list(target.category.fields), target, display)
+    for index in sorted(failing, reverse=True):
+        card = cards.pop(index)
+        drafted.pop(index)
+        rows = set(card.rows)
+        summary.merged_rows -= len(rows) - 1
+        summary.flagged = [i for i in summary.flagged if (i.file, i.row) not in rows]
+        for file, row in card.rows:
+            summary.skip(file, row, f"the card fails sitegen check: {failing[index][0]}")
+    return drafted
 
 
 def import_sources(
@@ -75,34 +98,24 @@ def import_sources(
     prune: bool = False,
 ) -> Result:
     """Read, check, merge and reconcile; nothing is written (see ``write``)."""
-    (west, south), (east, north) = load_config(project).bounds
-    site: Box = (west, south, east, north)
+    target = load_target(project, mapping.category)
+    problems = check_fields(target, mapping)
+    if problems:
+        raise ContentError(problems)
     summary = Summary()
-    files = sorted((f for s in sources for f in source_files(s, mapping)), key=natural_key)
-    cards = []
-    for path in files:
-        cards += drafts(read_rows(path, mapping, summary), mapping, site, summary)
-    if mapping.labels:
-        for card in cards:
-            card.name, flags = split_label(card.name, mapping)
-            card.data.update(flags)
-    cards = merge(cards, summary)
-    try:
-        assign_ids(cards, mapping)
-    except ValueError as exc:
-        raise SitegenError(str(exc)) from None
-    summary.cards = len(cards)
+    cards = _drafts(sources, mapping, target, summary)
+    locale = target.config.source_locale
+    assign_ids(cards, mapping, locale)
     output = output_path(project, mapping, out)
+    drafted = _checked(cards, mapping, target, display_path(output, project), summary)
+    summary.cards = len(cards)
+    summary.shared = shared_points(cards, locale)
+    summary.row_cards = {
+        row: (card.id, name_text(card.name, locale)) for card in cards for row in card.rows
+    }
     state = state_path(output, project / "content" / "facilities")
-    outcome = reconcile(
-        [draft_card(card, mapping.category) for card in cards],
-        read_cards(output),
-        read_state(state),
-        prune,
-        summary,
-    )
-    order = category_order(project, mapping.category, mapping)
-    text = render(outcome.cards, mapping.header or DEFAULT_HEADER, order)
+    outcome = reconcile(drafted, read_cards(output), read_state(state), prune, summary)
+    text = render(outcome.cards, mapping.header or DEFAULT_HEADER, list(target.category.fields))
     return Result(output, state, text, state_text(outcome.state), summary)
 
 

@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
-from ..errors import SitegenError
-from .report import Summary
+from sitegen.errors import SitegenError
+from sitegen.importer.report import Summary
 
 STATE_DIR = ".import-state"
 # libyaml when available: an output file holds thousands of cards

@@ -9,10 +9,10 @@ import zoneinfo
 from collections.abc import Iterable
 from typing import Any
 
-from .cases import open311_status
-from .catalog import Catalog
-from .records import StoredReport
-from .views import w3c_time
+from sitegen.pipeline.services import Catalog
+from sitegen.reports.cases.statuses import open311_status
+from sitegen.reports.records import StoredReport
+from sitegen.reports.views import w3c_time
 
 CSV_COLUMNS = (
     "ticket",
@@ -69,9 +69,12 @@ def _record(report: StoredReport, catalog: Catalog, zone: zoneinfo.ZoneInfo) -> 
     }
 
 
-def _cell(value: Any) -> str:
+def spreadsheet_cell(value: Any) -> str:
+    """A CSV cell: lists joined, mappings as JSON, text that looks like a formula quoted."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, dict):
@@ -89,7 +92,7 @@ def to_csv(reports: Iterable[StoredReport], catalog: Catalog, zone: zoneinfo.Zon
     writer.writerow(CSV_COLUMNS)
     for report in reports:
         record = _record(report, catalog, zone)
-        writer.writerow([_cell(record[column]) for column in CSV_COLUMNS])
+        writer.writerow([spreadsheet_cell(record[column]) for column in CSV_COLUMNS])
     return out.getvalue()
 
 

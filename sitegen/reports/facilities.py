@@ -5,16 +5,18 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
+import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..config import SiteConfig, load_config
-from ..errors import ContentError, Report, SitegenError
-from ..load import load_content
-from ..validate import validate
+from sitegen.errors import ContentError, Report, SitegenError
+from sitegen.geo.distance import haversine_m
+from sitegen.pipeline.config import SiteConfig, load_config
+from sitegen.pipeline.load import load_content
+from sitegen.pipeline.validate import validate
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +30,8 @@ class Place:
     lat: float
     lng: float
     address: str | None
+    name: str = ""
+    area: str | None = None  # the district, from the card's own field or its address
 
 
 def load_places(project_dir: Path) -> dict[str, Place]:
@@ -41,18 +45,48 @@ def load_places(project_dir: Path) -> dict[str, Place]:
     checked = validate(load_content(config.content_dir, config.locales, report), config, report)
     if report.errors:
         raise ContentError(report.sorted())
-    return {
-        card.id: Place(card.id, card.category, card.lat, card.lng, _address(card.values, config))
-        for card in checked.cards
-    }
+    places = {}
+    for card in checked.cards:
+        address = _text(card.values.get("address"), config)
+        area = _text(card.values.get("district") or card.values.get("area"), config)
+        name = _text(card.values.get("name"), config) or card.id
+        places[card.id] = Place(
+            card.id, card.category, card.lat, card.lng, address, name, area or area_of(address)
+        )
+    return places
 
 
-def _address(values: Mapping[str, Any], config: SiteConfig) -> str | None:
-    address = values.get("address")
-    if isinstance(address, Mapping):  # localized: {"": text} or {locale: text}
-        found = address.get("") or address.get(config.source_locale)
-        return str(found) if found else next((str(v) for v in address.values()), None)
-    return str(address) if address else None
+def _text(value: Any, config: SiteConfig) -> str | None:
+    if isinstance(value, Mapping):  # localized: {"": text} or {locale: text}
+        found = value.get("") or value.get(config.source_locale)
+        return str(found) if found else next((str(v) for v in value.values()), None)
+    return str(value) if value else None
+
+
+# A Chinese address names its district first: 福田区红荔路…, 臺北市中正區…, 高雄市前鎮區….
+_AREA = re.compile(
+    r"^(?:[^省市区區县縣]{1,6}省)?(?:[^市区區县縣]{1,6}市)?([^市区區县縣]{1,6}[区區县縣旗])"
+)
+
+
+def area_of(address: str | None) -> str | None:
+    """The district at the start of a Chinese address, e.g. 福田区 or 中正區; else None."""
+    match = _AREA.match(address or "")
+    return match.group(1) if match else None
+
+
+def nearest_place(
+    places: Mapping[str, Place], lat: float, lng: float, within_m: float
+) -> Place | None:
+    """The place nearest a point, if one is within ``within_m`` metres (a plain scan)."""
+    best, best_distance = None, within_m
+    for place in places.values():
+        if abs(place.lat - lat) > 0.01 or abs(place.lng - lng) > 0.01:
+            continue  # about a kilometre: never within reach, skip the trigonometry
+        distance = haversine_m((lng, lat), (place.lng, place.lat))
+        if distance <= best_distance:
+            best, best_distance = place, distance
+    return best
 
 
 class FacilityIndex:
@@ -108,6 +142,12 @@ class FacilityIndex:
             return await asyncio.wrap_future(self._future)
         except Exception:
             return None
+
+    def ready(self) -> Mapping[str, Place] | None:
+        """The places if they are loaded by now, else None (never waits)."""
+        if not self._future.done() or self._future.exception() is not None:
+            return None
+        return self._future.result()
 
     def places_blocking(self, timeout: float | None = None) -> Mapping[str, Place] | None:
         """The same as ``places`` for synchronous callers (tests, the CLI)."""

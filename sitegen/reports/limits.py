@@ -12,12 +12,13 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 
+import anyio
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .open311 import error_response, format_of_path
-from .settings import human_size
+from sitegen.reports.open311 import error_response, format_of_path
+from sitegen.reports.settings import human_size
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,10 @@ EXPOSED_HEADERS = "Retry-After, Idempotent-Replayed"
 
 class BodyTooLarge(Exception):
     """The body grew past the limit while it was being read."""
+
+
+class BodyTooSlow(Exception):
+    """The body did not arrive in time (a paused or trickling upload)."""
 
 
 class TokenBuckets:
@@ -50,21 +55,34 @@ class TokenBuckets:
     def enabled(self) -> bool:
         return self.rate > 0
 
-    def take(self, client: str) -> float:
-        """Take a token: 0.0 when granted, else the seconds until one is available."""
+    def take(self, client: str, amount: float = 1.0) -> float:
+        """Take ``amount`` tokens: 0.0 when granted, else the seconds until they are there.
+
+        An amount above the burst is charged as the whole burst, so it can be granted.
+        """
+        if not self.enabled:
+            return 0.0
+        amount = min(amount, self.burst)
+        now = self._clock()
+        with self._lock:
+            tokens, then = self._buckets.get(client, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - then) * self.rate)
+            if tokens >= amount:
+                self._buckets[client] = (tokens - amount, now)
+                if len(self._buckets) > self._max_clients:
+                    self._forget_idle(now)
+                return 0.0
+            self._buckets[client] = (tokens, now)
+            return (amount - tokens) / self.rate
+
+    def used(self, client: str) -> float:
+        """How much of its burst a client has used and not yet earned back (0 when unknown)."""
         if not self.enabled:
             return 0.0
         now = self._clock()
         with self._lock:
             tokens, then = self._buckets.get(client, (self.burst, now))
-            tokens = min(self.burst, tokens + (now - then) * self.rate)
-            if tokens >= 1.0:
-                self._buckets[client] = (tokens - 1.0, now)
-                if len(self._buckets) > self._max_clients:
-                    self._forget_idle(now)
-                return 0.0
-            self._buckets[client] = (tokens, now)
-            return (1.0 - tokens) / self.rate
+        return max(0.0, self.burst - min(self.burst, tokens + (now - then) * self.rate))
 
     def _forget_idle(self, now: float) -> None:
         # A bucket that has refilled completely holds no state worth keeping: memory stays
@@ -95,13 +113,25 @@ class OriginGuard:
     """Refuses requests a browser sends from a foreign page; answers CORS for allowed ones.
 
     Requests without ``Origin`` (Open311 apps, curl, the city's systems) pass: the check is
-    about other web pages using a visitor's browser, which always sends ``Origin``.
+    about other web pages using a visitor's browser, which always sends ``Origin``. Under
+    ``staff_prefix`` only the server's own pages may send one: the console's forms.
     """
 
-    def __init__(self, app: ASGIApp, allowed: Iterable[str], staff_prefix: str) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        allowed: Iterable[str],
+        staff_prefix: str,
+        own_origins: Iterable[str] = (),
+    ) -> None:
         self.app = app
         self.allowed = frozenset(allowed)
         self.staff_prefix = staff_prefix
+        self.own_origins = frozenset(own_origins)  # where this server is reached (public_url)
+
+    def _is_own(self, scope: Scope, origin: str) -> bool:
+        host = Headers(scope=scope).get("host", "")
+        return origin == f"{scope.get('scheme', 'http')}://{host}" or origin in self.own_origins
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -112,11 +142,16 @@ class OriginGuard:
         if origin is None:
             await self.app(scope, receive, send)
             return
-        if origin not in self.allowed:
+        is_staff = scope["path"].startswith(self.staff_prefix)
+        if is_staff and self._is_own(scope, origin):
+            await self.app(scope, receive, send)  # the console's own pages: no CORS at all
+            return
+        if origin not in self.allowed or (
+            is_staff and scope["method"] not in ("GET", "HEAD", "OPTIONS")
+        ):
             log.info("refused origin=%s path=%s client=%s", origin, scope["path"], _client(scope))
             await _refuse(scope, receive, send, 403, f"requests from {origin} are not allowed")
             return
-        is_staff = scope["path"].startswith(self.staff_prefix)
         if scope["method"] == "OPTIONS" and "access-control-request-method" in headers:
             await self._preflight(scope, receive, send, origin, is_staff)
             return
@@ -151,22 +186,34 @@ class OriginGuard:
 
 
 class RateGuard:
-    """Per-client token buckets: one for submissions, a larger one for everything else."""
+    """Per-client token buckets: one for submissions, one for ratings, a larger one for the rest."""
 
     def __init__(
-        self, app: ASGIApp, submit: TokenBuckets, read: TokenBuckets, submit_path: str
+        self,
+        app: ASGIApp,
+        submit: TokenBuckets,
+        read: TokenBuckets,
+        submit_path: str,
+        rating: TokenBuckets | None = None,
+        rating_paths: tuple[str, ...] = (),
     ) -> None:
         self.app = app
         self.submit = submit
         self.read = read
         self.submit_path = submit_path
+        self.rating = rating
+        self.rating_paths = rating_paths  # parts of a path that make a POST a rating
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] == "OPTIONS":
             await self.app(scope, receive, send)
             return
-        is_submit = scope["method"] == "POST" and scope["path"].startswith(self.submit_path)
+        is_post = scope["method"] == "POST"
+        is_submit = is_post and scope["path"].startswith(self.submit_path)
+        is_rating = is_post and any(p in scope["path"] for p in self.rating_paths)
         buckets = self.submit if is_submit else self.read
+        if is_rating and self.rating is not None:
+            buckets = self.rating
         client = _client(scope)
         wait = buckets.take(client)
         if wait > 0:
@@ -185,11 +232,25 @@ class RateGuard:
 
 
 class BodyGuard:
-    """Refuses a body larger than the limit: at once by Content-Length, else while reading."""
+    """Refuses a body larger than the limit, or one that arrives too slowly.
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    A Content-Length over the limit is refused at once, a body growing past it while read.
+    A body must arrive within ``total_timeout`` seconds of the request's headers, with no
+    pause longer than ``idle_timeout``: a client trickling a byte now and then (a slow-loris
+    upload) loses its connection instead of holding a worker and a slot.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        idle_timeout: float = 30.0,
+        total_timeout: float = 300.0,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.idle_timeout = idle_timeout
+        self.total_timeout = total_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -204,18 +265,36 @@ class BodyGuard:
                 log.info("refused body of %s bytes client=%s", declared, _client(scope))
                 await _refuse(scope, receive, send, 413, self.describe(), {"Connection": "close"})
                 return
-        received = 0
+        await self.app(scope, self._guarded(receive), send)
 
-        async def counting_receive() -> Message:
-            nonlocal received
-            message = await receive()
+    def _guarded(self, receive: Receive) -> Receive:
+        received = 0
+        complete = False
+        deadline = time.monotonic() + self.total_timeout
+
+        async def guarded_receive() -> Message:
+            nonlocal received, complete
+            if complete:  # only http.disconnect is left to come: no deadline for that
+                return await receive()
+            wait = min(self.idle_timeout, deadline - time.monotonic())
+            message: Message | None = None
+            with anyio.move_on_after(max(0.0, wait)):
+                message = await receive()
+            if message is None:
+                raise BodyTooSlow(
+                    f"the request body did not arrive within {self.idle_timeout:g} s of a "
+                    f"pause or {self.total_timeout:g} s in all"
+                )
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
                     raise BodyTooLarge(self.describe())
+                complete = not message.get("more_body", False)
+            else:
+                complete = True
             return message
 
-        await self.app(scope, counting_receive, send)
+        return guarded_receive
 
     def describe(self) -> str:
         return f"the request is larger than {human_size(self.max_bytes)}"

@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from starlette.responses import Response
 
+from sitegen.reports.characters import xml_safe
+
 Format = Literal["json", "xml"]
 FORMATS: tuple[Format, ...] = ("json", "xml")
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
@@ -31,9 +33,6 @@ _ITEM_NAMES = {
     "endpoints": "endpoint",
     "formats": "format",
 }
-
-# Characters XML 1.0 cannot carry at all, even escaped; input is refused if it has them.
-XML_FORBIDDEN = {c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)} | {0xFFFE, 0xFFFF}
 
 
 class ApiError(Exception):
@@ -95,7 +94,9 @@ def _fill(element: ET.Element, name: str, value: Any) -> None:
     elif isinstance(value, bool):
         element.text = "true" if value else "false"
     else:
-        element.text = str(value)
+        # Input with such characters is refused, but older data may hold them: an answer
+        # must parse whatever is stored.
+        element.text = xml_safe(str(value))
 
 
 def render(

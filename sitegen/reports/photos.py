@@ -15,7 +15,7 @@ from typing import Any
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .settings import human_size
+from sitegen.reports.settings import human_size
 
 try:  # HEIC (iPhone photos) only when the optional pillow-heif plugin is installed
     _heif: Any = importlib.import_module("pillow_heif")
@@ -31,6 +31,12 @@ else:  # pragma: no cover
 # filters are process-wide and test runners reset them.
 MAX_PIXELS = 64_000_000
 MAX_INPUT_EDGE = 16_384
+# PNG, WebP and HEIC cannot be decoded at a reduced size: every pixel costs memory and time
+# (a 186 KB PNG of 16000x4000 zeros took 10 s and 1 GB; 16 MP take about 1.5 s). Phones save
+# photos as JPEG or HEIC and their screenshots are 3-4 MP; a larger one is refused from its
+# header.
+MAX_FULL_DECODE_PIXELS = 16_000_000
+SCALED_FORMATS = frozenset({"JPEG", "MPO"})  # decoded at 1/2, 1/4 or 1/8 when that is enough
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 warnings.filterwarnings("error", category=Image.DecompressionBombWarning)
 
@@ -62,24 +68,40 @@ class CleanPhoto:
     extension: str  # "jpg" or "webp"
     width: int
     height: int
+    decoded_pixels: int = 0  # what the decoder produced, before resizing
+
+
+def decode_cost(data: bytes, rules: PhotoRules) -> int:
+    """The pixels decoding this photo will take, read from its header; raise PhotoRejected.
+
+    Nothing is decoded here: a photo refused for its size costs no work, and the cost is
+    charged to the client's budget before any decoding starts.
+    """
+    _check_bytes(data, rules)
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            _check_header(image)
+            width, height = _decoded_size(image, rules)
+    except PhotoRejected:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PhotoRejected(413, "a photo has too many pixels") from None
+    except UnidentifiedImageError:
+        raise PhotoRejected(415, "a photo is not a JPEG, PNG or WebP image") from None
+    except (OSError, ValueError, SyntaxError, EOFError):
+        raise PhotoRejected(400, "a photo could not be read (damaged or truncated)") from None
+    return width * height
 
 
 def clean_photo(data: bytes, rules: PhotoRules) -> CleanPhoto:
     """Decode, check, turn upright, resize and re-encode a photo; raise PhotoRejected."""
-    if len(data) > rules.max_bytes:
-        raise PhotoRejected(413, f"a photo is larger than {human_size(rules.max_bytes)}")
-    if not data:
-        raise PhotoRejected(400, "a photo is empty")
+    _check_bytes(data, rules)
     try:
         with Image.open(io.BytesIO(data)) as image:
             _check_header(image)
-            if image.format in ("JPEG", "MPO"):
-                # Let libjpeg decode at a reduced scale when the photo is far larger than
-                # what is kept: less memory and time, the same result after resizing.
-                image.draft("RGB", (rules.max_edge, rules.max_edge))
+            width, height = _decoded_size(image, rules)  # sets JPEG's draft mode
             image.load()
-            upright = ImageOps.exif_transpose(image)
-            pixels = _pixels_only(upright)
+            pixels = _small_upright(image, rules)
     except PhotoRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -89,7 +111,6 @@ def clean_photo(data: bytes, rules: PhotoRules) -> CleanPhoto:
     except (OSError, ValueError, SyntaxError, EOFError):
         # Pillow reports broken or truncated files in several ways.
         raise PhotoRejected(400, "a photo could not be read (damaged or truncated)") from None
-    pixels.thumbnail((rules.max_edge, rules.max_edge), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     if rules.output == "webp":
         pixels.save(out, "WEBP", quality=rules.quality, method=4)
@@ -99,7 +120,39 @@ def clean_photo(data: bytes, rules: PhotoRules) -> CleanPhoto:
         # encoding time, which a small server spends better on accepting reports.
         pixels.save(out, "JPEG", quality=rules.quality)
         extension = "jpg"
-    return CleanPhoto(out.getvalue(), extension, pixels.width, pixels.height)
+    return CleanPhoto(out.getvalue(), extension, pixels.width, pixels.height, width * height)
+
+
+def _check_bytes(data: bytes, rules: PhotoRules) -> None:
+    if len(data) > rules.max_bytes:
+        raise PhotoRejected(413, f"a photo is larger than {human_size(rules.max_bytes)}")
+    if not data:
+        raise PhotoRejected(400, "a photo is empty")
+
+
+def _decoded_size(image: Image.Image, rules: PhotoRules) -> tuple[int, int]:
+    """The size the decoder will produce: JPEG is decoded at a reduced scale when it can be.
+
+    libjpeg scales by 1/2, 1/4 or 1/8 while decoding; asking for the size the photo is
+    kept at (longest edge ``max_edge``) lets it pick the smallest scale still at least that
+    large: less memory and time, the same result after resizing.
+    """
+    width, height = image.size
+    if image.format in SCALED_FORMATS:
+        scale = min(1.0, rules.max_edge / max(width, height))
+        target = (max(1, round(width * scale)), max(1, round(height * scale)))
+        image.draft("RGB", target)
+    return image.size
+
+
+def _small_upright(image: Image.Image, rules: PhotoRules) -> Image.Image:
+    """The pixels resized first, then turned upright and copied: one full-size copy at most."""
+    if image.mode not in ("RGB", "RGBA"):
+        image = image.convert("RGBA" if _has_alpha(image) else "RGB")
+    # Reducing by whole factors first and resampling the rest is as good to the eye and
+    # several times faster on big photos.
+    image.thumbnail((rules.max_edge, rules.max_edge), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return _pixels_only(ImageOps.exif_transpose(image))
 
 
 def _check_header(image: Image.Image) -> None:
@@ -111,11 +164,23 @@ def _check_header(image: Image.Image) -> None:
         raise PhotoRejected(400, "a photo has no pixels")
     if width > MAX_INPUT_EDGE or height > MAX_INPUT_EDGE or width * height > MAX_PIXELS:
         raise PhotoRejected(413, "a photo has too many pixels")
+    if image.format not in SCALED_FORMATS and width * height > MAX_FULL_DECODE_PIXELS:
+        raise PhotoRejected(
+            413,
+            f"a {image.format} photo may have at most {MAX_FULL_DECODE_PIXELS // 1_000_000} "
+            "megapixels; send it as a JPEG",
+        )
+
+
+def _has_alpha(image: Image.Image) -> bool:
+    return image.mode in ("RGBA", "LA", "PA") or (
+        image.mode == "P" and "transparency" in image.info
+    )
 
 
 def _pixels_only(image: Image.Image) -> Image.Image:
     """A new RGB image holding the pixels alone: no EXIF, XMP, ICC or text chunks carry over."""
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+    if _has_alpha(image):
         rgba = image.convert("RGBA")
         flat = Image.new("RGB", rgba.size, (255, 255, 255))
         flat.paste(rgba, mask=rgba.getchannel("A"))

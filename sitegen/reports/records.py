@@ -8,7 +8,7 @@ import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .settings import ReportSettings
+from sitegen.reports.settings import ReportSettings
 
 # Crockford's base 32: no I, L, O or U, so a ticket read aloud or typed from paper survives.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -43,6 +43,9 @@ class NewReport:
     photos: tuple[str, ...]
     idempotency_key: str | None
     fingerprint: str  # digest of the submission as sent, to recognise a retry
+    jurisdiction: str = ""
+    area: str | None = None  # the district of the facility it names or is nearest to
+    due_at: dt.datetime | None = None  # the deadline of its service, in working hours
 
 
 @dataclass(frozen=True)
@@ -66,14 +69,47 @@ class StoredReport:
     fingerprint: str
     requested_at: dt.datetime
     updated_at: dt.datetime
+    jurisdiction: str = ""
+    department: str | None = None
+    priority: str = "normal"
+    area: str | None = None
+    due_at: dt.datetime | None = None
+    merged_into: str | None = None  # the ticket of the case this one was merged into
+    handled_by: str | None = None  # the user name of the staff member who handled it
+    closures: int = 0  # how often it was closed: each closing may be rated once
 
 
 @dataclass(frozen=True)
 class StatusChange:
+    """One step of a case: the public note is ``note``; the internal one staff only see."""
+
     status: str
     note: str
     changed_by: str
     changed_at: dt.datetime
+    action: str | None = None
+    internal_note: str = ""
+    department: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseNote:
+    """An internal note: never part of a public answer or export."""
+
+    author: str
+    body: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class CaseRating:
+    """A citizen's satisfaction with a closed case (one per closing)."""
+
+    ticket: str
+    closure: int
+    satisfaction: str
+    comment: str
+    rated_at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -92,6 +128,7 @@ class ReportQuery:
     start: dt.datetime | None = None
     end: dt.datetime | None = None
     limit: int | None = 1000
+    jurisdiction: str | None = None
 
 
 class StoreError(Exception):

@@ -10,10 +10,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .catalog import FACILITY_ATTRIBUTE, Catalog, Service, ServiceAttribute
-from .facilities import Place
-from .open311 import XML_FORBIDDEN, ApiError
-from .records import Contact
+from sitegen.pipeline.services import FACILITY_ATTRIBUTE, Catalog, Service, ServiceAttribute
+from sitegen.reports.characters import forbidden_in, shown
+from sitegen.reports.facilities import Place
+from sitegen.reports.open311 import ApiError
+from sitegen.reports.records import Contact
 
 HONEYPOT = "website"  # hidden in the form; people leave it empty, form-filling robots do not
 MAX_DESCRIPTION = 4000  # the spec's limit
@@ -87,8 +88,8 @@ def read_submission(
     """Check a form; raise ApiError(400) listing every problem found."""
     problems: list[str] = []
     for key, value in fields:
-        if any(ord(ch) in XML_FORBIDDEN for ch in value):
-            problems.append(f"{key} contains control characters")
+        if forbidden_in(key) or forbidden_in(value):
+            problems.append(f"{shown(key)} contains control characters")
     if problems:
         raise ApiError(400, problems)
     one = single_values(fields)
@@ -96,13 +97,7 @@ def read_submission(
         if len(one.get(key, "")) > limit:
             problems.append(f"{key} is longer than {limit} characters")
 
-    code = one.get("service_code", "").strip()
-    service = catalog.get(code) if code else None
-    if not code:
-        problems.append("service_code is required")
-    elif service is None:
-        problems.append(f'unknown service_code "{code}"; GET services lists the codes')
-
+    service = _service(one, catalog, problems)
     description = one.get("description", "").strip()
     if len(description) > MAX_DESCRIPTION:
         problems.append(f"description is longer than {MAX_DESCRIPTION} characters")
@@ -139,6 +134,17 @@ def read_submission(
     return Submission(
         service, description, lat, lng, address, facility_id or None, attributes, contact
     )
+
+
+def _service(one: dict[str, str], catalog: Catalog, problems: list[str]) -> Service | None:
+    """The service the form names, or None with the problem noted."""
+    code = one.get("service_code", "").strip()
+    service = catalog.get(code) if code else None
+    if not code:
+        problems.append("service_code is required")
+    elif service is None:
+        problems.append(f'unknown service_code "{code}"; GET services lists the codes')
+    return service
 
 
 def _position(
@@ -184,7 +190,7 @@ def _check_attributes(
     for code, values in given.items():
         attribute = service.attribute(code)
         if attribute is None:
-            problems.append(f'service "{service.code}" has no attribute "{code}"')
+            problems.append(f'service "{service.code}" has no attribute "{shown(code)}"')
             continue
         values = [v.strip() for v in values if v.strip()]
         if values:

@@ -10,11 +10,11 @@ import datetime as dt
 import zoneinfo
 from typing import Any
 
-from .cases import open311_status
-from .catalog import Catalog, Service
-from .language import message
-from .open311 import SPEC_URL
-from .records import StatusChange, StoredReport
+from sitegen.pipeline.services import Catalog, Service
+from sitegen.reports.cases.statuses import open311_status
+from sitegen.reports.language import message
+from sitegen.reports.open311 import SPEC_URL
+from sitegen.reports.records import StatusChange, StoredReport
 
 
 def w3c_time(moment: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
@@ -71,21 +71,29 @@ def request_view(
     zone: zoneinfo.ZoneInfo,
     media_base: str,
     agency: str | None,
+    outcome: StoredReport | None = None,
+    extended: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """One entry of ``GET requests``: public fields only."""
+    """One entry of ``GET requests``: public fields only.
+
+    ``outcome`` is the case whose status the citizen sees: the one this report was merged
+    into, if it was. ``extended`` (asked for with ``extensions=true``) is added as
+    ``extended_attributes``, as Chicago's and other Open311 servers do.
+    """
     service = catalog.get(report.service_code)
-    return {
+    case = outcome or report
+    view: dict[str, Any] = {
         "service_request_id": report.ticket,
-        "status": open311_status(report.status),
-        "status_notes": report.status_notes,
+        "status": open311_status(case.status),
+        "status_notes": case.status_notes,
         "service_name": service.name[locale] if service else report.service_code,
         "service_code": report.service_code,
         "description": report.description,
         "agency_responsible": agency,
         "service_notice": None,
         "requested_datetime": w3c_time(report.requested_at, zone),
-        "updated_datetime": w3c_time(report.updated_at, zone),
-        "expected_datetime": None,
+        "updated_datetime": w3c_time(max(report.updated_at, case.updated_at), zone),
+        "expected_datetime": w3c_time(case.due_at, zone) if case.due_at else None,
         "address": report.address,
         "address_id": report.facility_id,
         "zipcode": None,
@@ -93,6 +101,9 @@ def request_view(
         "long": report.lng,
         "media_url": media_base + report.photos[0] if report.photos else None,
     }
+    if extended is not None:
+        view["extended_attributes"] = extended
+    return view
 
 
 def discovery_view(
@@ -126,7 +137,13 @@ def staff_view(
     c = report.contact
     return {
         "ticket": report.ticket,
+        "jurisdiction_id": report.jurisdiction,
         "status": report.status,
+        "department": report.department,
+        "priority": report.priority,
+        "area": report.area,
+        "due_datetime": w3c_time(report.due_at, zone) if report.due_at else None,
+        "merged_into": report.merged_into,
         "open311_status": open311_status(report.status),
         "status_notes": report.status_notes,
         "service_code": report.service_code,
@@ -150,7 +167,10 @@ def staff_view(
         "history": [
             {
                 "status": h.status,
+                "action": h.action,
                 "note": h.note,
+                "internal_note": h.internal_note,
+                "department": h.department,
                 "by": h.changed_by,
                 "at": w3c_time(h.changed_at, zone),
             }

@@ -20,8 +20,9 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from sitegen.build import build
-from sitegen.serve import static_server
+from sitegen.build.stages import build
+from sitegen.serve.production import production_server
+from sitegen.serve.static import SiteServer  # a closed connection is no traceback
 
 SITE = Path(__file__).parent / "site"
 CHROMIUM = os.environ.get("SITEGEN_CHROMIUM", "/usr/bin/chromium")
@@ -93,13 +94,13 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite
     project = tmp_path_factory.mktemp("e2e") / "site"
     shutil.copytree(SITE, project)
     out = project / "public"
-    tile_server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), TileHandler)
+    tile_server = SiteServer(("127.0.0.1", 0), TileHandler)
     tiles = _serve(tile_server)
     template = (project / "content/site.yaml.in").read_text("utf-8")
     (project / "content/site.yaml").write_text(
         template.replace("TILE_URL", f"{tiles}/{{z}}/{{x}}/{{y}}.png"), "utf-8"
     )
-    site_server = static_server(out)
+    site_server = production_server(out)  # as nginx and Caddy serve it (deploy/)
     base = _serve(site_server) + "/"
     os.environ["SOURCE_DATE_EPOCH"] = "1737504000"  # 2025-01-22: hours compiled from here
     try:
@@ -139,8 +140,29 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
     context.close()
 
 
+# A phone as the citizen holds it: 390 x 844 CSS pixels, touch, no hover; less motion so that
+# map moves finish at once under a fixed clock. Position: by Shenzhen's Civic Centre.
+PHONE = {"width": 390, "height": 844}
+CIVIC_CENTRE = {"longitude": 114.0600, "latitude": 22.5440, "accuracy": 25}
+
+
 @pytest.fixture
-def page(context: BrowserContext) -> Iterator[Page]:
+def phone(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(
+        viewport=PHONE,
+        has_touch=True,
+        is_mobile=True,
+        device_scale_factor=2,
+        locale="zh-CN",
+        timezone_id="Europe/London",
+        reduced_motion="reduce",
+    )
+    yield context
+    context.close()
+
+
+def watched_page(context: BrowserContext) -> Iterator[Page]:
+    """A new page that fails the test on any script error or failed request."""
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -149,3 +171,14 @@ def page(context: BrowserContext) -> Iterator[Page]:
     yield page
     # Failed loads are logged to the console too; the response lines name them.
     assert [e for e in errors if not e.startswith("Failed to load resource")] == []
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Iterator[Page]:
+    yield from watched_page(context)
+
+
+@pytest.fixture
+def phone_page(phone: BrowserContext) -> Iterator[Page]:
+    """A page on the phone that fails the test on any script error or failed request."""
+    yield from watched_page(phone)

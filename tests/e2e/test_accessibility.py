@@ -1,5 +1,6 @@
 """axe-core finds no WCAG 2.2 AA violations on the home, category, name-card, guide and report
-pages (the report form also with its error messages shown)."""
+pages, in the light and the dark colour scheme (the report form also with its error messages
+shown, the home app also with a name card and all its details open)."""
 
 from __future__ import annotations
 
@@ -24,12 +25,28 @@ PAGES = [
 RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
-@pytest.fixture(scope="module")
-def axe_context(browser: Browser) -> Iterator[BrowserContext]:
+def _axe_context(browser: Browser, scheme: str) -> BrowserContext:
     assert AXE.is_file(), f"{AXE} is missing: `make test` installs axe-core with npm"
     # axe is injected as a script of its own, which the site's CSP rightly refuses.
-    context = browser.new_context(bypass_csp=True, viewport={"width": 412, "height": 860})
+    context = browser.new_context(
+        bypass_csp=True,
+        viewport={"width": 390, "height": 844},
+        color_scheme=scheme,  # type: ignore[arg-type]
+    )
     context.add_init_script(path=str(AXE))
+    return context
+
+
+@pytest.fixture(scope="module")
+def axe_context(browser: Browser) -> Iterator[BrowserContext]:
+    context = _axe_context(browser, "light")
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def dark_context(browser: Browser) -> Iterator[BrowserContext]:
+    context = _axe_context(browser, "dark")
     yield context
     context.close()
 
@@ -76,3 +93,39 @@ def test_report_form_with_its_errors_has_no_axe_violations(
     finally:
         page.close()
     assert result == [], json.dumps(result, ensure_ascii=False, indent=1)
+
+
+@pytest.mark.parametrize("locale", ["zh-hant", "en"])
+@pytest.mark.parametrize("path", PAGES)
+def test_no_axe_violations_in_dark_mode(
+    dark_context: BrowserContext, served_site: ServedSite, locale: str, path: str
+) -> None:
+    page = dark_context.new_page()
+    try:
+        page.goto(served_site.page_url(f"{locale}/{path}"))
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+        result = axe_violations(page)
+    finally:
+        page.close()
+    assert result == [], json.dumps(result, ensure_ascii=False, indent=1)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_open_card_and_its_menus_have_no_axe_violations(
+    axe_context: BrowserContext, dark_context: BrowserContext, served_site: ServedSite, scheme: str
+) -> None:
+    page = (axe_context if scheme == "light" else dark_context).new_page()
+    try:
+        page.goto(served_site.page_url("en/?id=toilet/ft-lianhua-south&full=1"))
+        expect(page.locator("#card-details dl")).to_be_visible()
+        page.wait_for_load_state("networkidle")
+        page.locator(".language-menu > summary").click()
+        card = axe_violations(page)
+        page.keyboard.press("Escape")
+        page.locator("#card [data-part=close]").click()
+        page.locator("#app-filters > summary").click()
+        menus = axe_violations(page)
+    finally:
+        page.close()
+    assert card == menus == [], json.dumps(card + menus, ensure_ascii=False, indent=1)

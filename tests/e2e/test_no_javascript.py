@@ -14,6 +14,10 @@ def test_lists_and_name_cards_work_without_javascript(
     page = context.new_page()
     try:
         page.goto(served_site.page_url("en/"))
+        # The app's controls are hidden, and the map's place says why.
+        expect(page.locator("#app-search")).to_be_hidden()
+        note = page.get_by_text("The map needs JavaScript. The lists below do not.")
+        expect(note).to_be_visible()
         page.get_by_role("link", name="Public toilet").first.click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Public toilet")
         page.get_by_role("link", name="Lianhuashan Park South Gate Toilet").click()
@@ -28,6 +32,7 @@ def test_lists_and_name_cards_work_without_javascript(
             "22.5535&name=Lianhuashan%20Park%20South%20Gate%20Toilet"
             "&coordinate=wgs84&callnative=1",
         )
+        page.locator(".language-menu > summary").click()  # a <details> menu: no script needed
         page.get_by_role("link", name="繁體中文").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("蓮花山公園南門公廁")
     finally:

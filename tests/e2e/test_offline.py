@@ -7,7 +7,6 @@ the service worker downloaded. ``context.set_offline`` cuts loopback too, tiles 
 
 from __future__ import annotations
 
-import functools
 import http.server
 import json
 import os
@@ -17,13 +16,14 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+import lxml.html
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from sitegen.build import build
-from sitegen.serve import StaticHandler
+from sitegen.build.stages import build
+from sitegen.serve.production import ProductionHandler, SiteFolder
+from sitegen.serve.static import SiteServer  # a closed connection is no traceback
 
 from .conftest import SITE, WEDNESDAY_MORNING, TileHandler, _serve
 
@@ -54,19 +54,23 @@ class Deployment:
 Deploy = Callable[..., Deployment]  # deploy(sub_path="", prefetch=False)
 
 
-def _recording_handler(deployment: Deployment) -> type[StaticHandler]:
-    class Recording(StaticHandler):
-        def send_head(self) -> Any:
+def _recording_handler(deployment: Deployment) -> type[ProductionHandler]:
+    """Serves the deployment as nginx and Caddy would (headers, CSP), noting each path."""
+
+    class Recording(ProductionHandler):
+        folder = SiteFolder(deployment.out)
+
+        def answer(self, head: bool) -> None:
             with deployment.lock:
                 deployment.requests.append(self.path)
-            return super().send_head()
+            super().answer(head)
 
     return Recording
 
 
 @pytest.fixture(scope="module")
 def tiles_url() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), TileHandler)
+    server = SiteServer(("127.0.0.1", 0), TileHandler)
     yield _serve(server)
     server.shutdown()
     server.server_close()
@@ -89,8 +93,7 @@ def deploy(tmp_path: Path, tiles_url: str) -> Iterator[Deploy]:
         out = root / sub_path if sub_path else root
         root.mkdir()
         deployment = Deployment(project, out, "")
-        handler = functools.partial(_recording_handler(deployment), directory=str(root))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        server = SiteServer(("127.0.0.1", 0), _recording_handler(deployment))
         servers.append(server)
         deployment.url = _serve(server) + "/" + (sub_path + "/" if sub_path else "")
         deployment.rebuild()
@@ -123,6 +126,15 @@ def precache_entries(out: Path, locale: str) -> dict[str, str]:
     config = json.loads(found.group(1))
     entries = config["precache"]["shared"] + config["precache"][locale]
     return {e["url"]: e["revision"] for e in entries}
+
+
+def card_page_details(path: Path) -> list[tuple[str, str]]:
+    """The (label, value) pairs of a name-card page's details list, as a reader sees them."""
+    tree = lxml.html.fromstring(path.read_bytes())
+    [dl] = tree.xpath('//section[contains(@class, "card-details")]/dl')
+    labels = [" ".join(dt.text_content().split()) for dt in dl.findall("dt")]
+    values = [" ".join(dd.text_content().split()) for dd in dl.findall("dd")]
+    return list(zip(labels, values, strict=True))
 
 
 def errors_of(page: Page) -> list[str]:
@@ -174,17 +186,29 @@ def test_the_app_works_offline_after_the_first_visit(
     expect(page.locator("#results-heading")).to_have_text("Nearest to you")
     expect(page.locator("#results-list .result").first).to_contain_text("深南大道市民中心公厕")
 
+    page.locator("#app-kinds > summary").click()
     page.get_by_role("button", name="Drinking water", exact=True).click()
+    page.keyboard.press("Escape")
     expect(page.locator("#results-list")).to_contain_text("市民中心直饮水点")
 
     page.locator("#app-search").fill("cgm")  # pinyin initials: pinyin and fold data offline
     expect(page.locator("#results-list .result-name").first).to_contain_text("深南大道车公庙公厕")
 
-    # A name card never visited: the worker sends it to the app, which opens it from the data.
+    # A name card never visited: the worker sends it to the app, which shows the full card
+    # (every attribute of the card's own page) from the saved data, and says it is offline.
     page.goto(site.url + "en/toilet/ft-lianhua-south/")
-    expect(page.locator("#sheet")).to_be_visible()
-    expect(page.locator("#sheet-title")).to_have_text("Lianhuashan Park South Gate Toilet")
-    assert "id=toilet/ft-lianhua-south" in page.url
+    expect(page.locator("#card-title")).to_have_text("Lianhuashan Park South Gate Toilet")
+    assert "id=toilet/ft-lianhua-south" in page.url and "full=1" in page.url
+    details = page.locator("#card-details")
+    expect(details.locator("dl")).to_be_visible()
+    expect(details.locator("[data-part=offline]")).to_have_text(
+        "You are offline: these details were saved on this device at your first visit."
+    )
+    labels = details.locator("dt").all_inner_texts()
+    shown = list(zip(labels, details.locator("dd").all_inner_texts(), strict=True))
+    assert shown == card_page_details(site.out / "en/toilet/ft-lianhua-south/index.html")
+    expect(details).to_contain_text("Daily 06:00–23:00")  # the hours rule
+    expect(details.locator("table tr")).to_have_count(7)  # the next 7 days
 
     # Any other page never visited: the offline page, with the way to the app.
     page.goto(site.url + "zh-hans/guides/lianhuashan/")

@@ -9,7 +9,6 @@ origin check. Counting the stored reports goes through the store, as tests/repor
 from __future__ import annotations
 
 import base64
-import http.server
 import io
 import json
 import os
@@ -38,12 +37,13 @@ from playwright.sync_api import (
     expect,
 )
 
-from sitegen.build import build
-from sitegen.cli import main
+from sitegen.build.stages import build
+from sitegen.cli.main import main
 from sitegen.reports.app import create_app
 from sitegen.reports.records import StoredReport
 from sitegen.reports.settings import ReportSettings, load_settings
-from sitegen.serve import static_server
+from sitegen.serve.production import production_server
+from sitegen.serve.static import SiteServer  # a closed connection is no traceback
 
 from ..reports.helpers import open_store, served, stored_count
 from ..reports.images import jpeg_with_gps
@@ -102,10 +102,10 @@ def report_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReportSite
     root = tmp_path_factory.mktemp("report-e2e")
     project = root / "site"
     shutil.copytree(SITE, project)
-    tile_server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), TileHandler)
+    tile_server = SiteServer(("127.0.0.1", 0), TileHandler)
     tiles = _serve(tile_server)
     out = root / "public"
-    site_server = static_server(out)
+    site_server = production_server(out)  # as nginx and Caddy serve it (deploy/)
     site = _serve(site_server) + "/"
     # The report server's port is needed before the build (the endpoint is in the pages), the
     # project's site.yaml before the server starts (it reads the services from it).
@@ -267,10 +267,12 @@ def test_report_with_a_photo_gets_a_ticket_and_its_status_shows_in_my_reports(
     sent = posts(page, report_site)
     page.goto(report_site.report_url("zh-hans"))
     expect(page.locator("#report-about")).to_have_text("报告地点：莲花山公园南门公厕")
-    # Another language keeps the facility.
+    # Another language keeps the facility (in the language menu).
+    page.locator(".language-menu > summary").click()
     expect(page.get_by_role("link", name="English")).to_have_attribute(
         "href", report_site.report_url("en")
     )
+    page.keyboard.press("Escape")
     # Only the problems of a toilet (and those of every place) are offered.
     expect(page.get_by_label("饮水机无法使用")).to_be_hidden()
     expect(page.get_by_label("开放时间内未开放")).to_be_visible()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from sitegen.serve import DevServer
+from sitegen.serve.devserver import DevServer
 from tests.conftest import TOILET_CARD, MakeSite
 
 CARD = "content/facilities/toilet/futian-0001.yaml"

@@ -137,3 +137,67 @@ def test_geojson_points(project: Path) -> None:
         (3, "outside the site's bounds"),
         (4, "outside the source bounds"),
     ]
+
+
+def test_geojson_paths_other_geometries_and_json_types(project: Path) -> None:
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"title": "A", "info": {"isOpen24h": True, "fountains": 2}},
+            "geometry": {"type": "Point", "coordinates": [121.52, 25.05]},
+        },
+        {
+            "type": "Feature",
+            "properties": {"title": "Park", "info": {"isOpen24h": False}},
+            "geometry": {"type": "Polygon", "coordinates": [[[121.5, 25.0], [121.6, 25.0]]]},
+        },
+    ]
+    source = project / "nested.geojson"
+    source.write_text(json.dumps({"type": "FeatureCollection", "features": features}), "utf-8")
+    mapping = """\
+    fields:
+      name: properties.title
+      fountains: info.fountains
+      opening_hours: {column: info.isOpen24h, transforms: [{map: {"true": 24/7, "false": null}}]}
+    """
+    result = _import(project, source, mapping)
+    assert _cards(result) == [
+        {
+            "id": _cards(result)[0]["id"],
+            "category": "drinking_water",
+            "name": "A",
+            "location": [121.52, 25.05],
+            "opening_hours": "24/7",  # the JSON true, mapped
+            "fountains": 2,  # a JSON number stays a number
+        }
+    ]
+    assert [(i.row, i.reason) for i in result.summary.skipped] == [
+        (2, "geometry is a Polygon, not a Point")
+    ]
+
+
+def test_one_location_column_as_text_array_or_geometry(project: Path) -> None:
+    rows = [
+        {"name": "text", "at": "25.05, 121.52"},  # text: latitude first unless `order` says
+        {"name": "array", "at": [121.53, 25.06]},  # an array: GeoJSON's [lng, lat]
+        {"name": "geometry", "at": {"type": "Point", "coordinates": [121.54, 25.07]}},
+        {"name": "nothing", "at": []},
+    ]
+    source = project / "rows.json"
+    source.write_text(json.dumps(rows), "utf-8")
+    result = _import(project, source, "location: {column: at}\nfields: {name: name}\n")
+    assert [(c["name"], c["location"]) for c in _cards(result)] == [
+        ("text", [121.52, 25.05]),
+        ("array", [121.53, 25.06]),
+        ("geometry", [121.54, 25.07]),
+    ]
+    assert [(i.row, i.reason) for i in result.summary.skipped] == [(4, "no coordinates")]
+
+
+def test_json_rows_inside_an_object(project: Path) -> None:
+    data = {"type": "StopList", "data": {"stops": [{"n": "A", "x": "121.5", "y": "25.0"}]}}
+    source = project / "stops.json"
+    source.write_text(json.dumps(data), "utf-8")
+    mapping = "rows: data.stops\nlocation: {lng: x, lat: y}\nfields: {name: n}\n"
+    result = _import(project, source, mapping)
+    assert [(c["name"], c["location"]) for c in _cards(result)] == [("A", [121.5, 25.0])]

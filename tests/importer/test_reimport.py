@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 from click.testing import CliRunner, Result
 
-from sitegen.importer.cli import import_command
+from sitegen.cli.importer import import_command
 
 MAPPING = """\
 category: drinking_water

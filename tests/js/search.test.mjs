@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 
 import { SCORE, createSearch } from "../../themes/default/static/js/search.js";
 
-// fold_map() of sitegen.search over these texts and the phrases 公厕/公廁, 臺北/台北, 飲水機 and
+// fold_map() of sitegen.i18n.search_keys over these texts and the phrases 公厕/公廁, 臺北/台北, 飲水機 and
 // 行人專用清潔箱 in both scripts (json.dumps(..., ensure_ascii=False, sort_keys=True)).
 const FOLD = {
   "匯": "汇", "區": "区", "園": "园", "學": "学", "專": "专", "廁": "厕", "廟": "庙", "慶": "庆", "機": "机",

@@ -9,6 +9,7 @@ If PostgreSQL is not installed the tests fail, never skip: ``make test`` install
 
 from __future__ import annotations
 
+import datetime as dt
 import glob
 import os
 import shutil
@@ -30,6 +31,7 @@ from sitegen.reports.app import create_app
 from sitegen.reports.settings import ReportSettings, load_settings
 
 from .helpers import HERE, SITE_YAML, STAFF_TOKEN, TOILET_CARD, TOILET_CATEGORY
+from .staff_helpers import FixedClock, StaffBrowser, add_staff, write_site
 
 PG_USER = "postgres"  # the user the server runs as when the tests run as root
 
@@ -174,3 +176,47 @@ def settings(make_settings: MakeSettings) -> ReportSettings:
 def client(settings: ReportSettings) -> Iterator[TestClient]:
     with TestClient(create_app(settings), base_url="http://testserver") as test_client:
         yield test_client
+
+
+# -- the staff console ------------------------------------------------------------------
+
+# Wednesday 2025-01-22 10:00 in Shanghai: an ordinary working day (before Spring Festival).
+WEDNESDAY_10AM = dt.datetime(2025, 1, 22, 2, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="session")
+def console_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny site with two toilets, departments, deadlines and working hours."""
+    return write_site(tmp_path_factory.mktemp("console-site"))
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(WEDNESDAY_10AM)
+
+
+@pytest.fixture
+def console_settings(
+    console_site: Path, tmp_path: Path, database_url: str | None
+) -> ReportSettings:
+    """Settings of the console tests, on SQLite and on PostgreSQL; cheap password hashing."""
+    options: dict[str, Any] = {
+        "database_url": database_url,
+        "sqlite_path": tmp_path / "reports.sqlite3",
+        "media_dir": tmp_path / "media",
+        "submit_per_minute": 0.0,
+        "read_per_minute": 0.0,
+        "login_per_minute": 0.0,  # the lockout tests set it
+        "password_time_cost": 1,
+        "password_memory_kib": 64,
+    }
+    return load_settings(console_site, options, environ={})
+
+
+@pytest.fixture
+def console(console_settings: ReportSettings, clock: FixedClock) -> Iterator[StaffBrowser]:
+    """The app at a fixed clock with its staff, and a browser-like client (https, cookies)."""
+    app = create_app(console_settings, clock=clock, environ={})
+    with TestClient(app, base_url="https://testserver") as test_client:
+        add_staff(app.state.reports)
+        yield StaffBrowser(test_client)

@@ -15,7 +15,8 @@ from starlette.testclient import TestClient
 
 from sitegen.reports.records import TicketMaker
 from sitegen.reports.settings import ReportSettings
-from sitegen.reports.store import ReportStore, make_store
+from sitegen.reports.store.base import ReportStore
+from sitegen.reports.store.factory import make_store
 
 from ..conftest import SITE_YAML as BASE_SITE_YAML
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 
-from sitegen.reports.cli import report_server, reports
+from sitegen.cli.reports import report_server, reports
 from sitegen.reports.settings import ReportSettings
 
 from .helpers import post_report

@@ -201,8 +201,9 @@ def test_multipart_with_photos_gives_media_url(client: TestClient) -> None:
     assert response.status_code == 201, response.text
     ticket_id = response.json()[0]["service_request_id"]
     (found,) = client.get(f"{API}requests/{ticket_id}.json").json()
-    assert found["media_url"].startswith("http://testserver/media/")
-    photo = client.get(found["media_url"].removeprefix("http://testserver"))
+    # Without a public URL the link is relative to this service, whatever Host was sent.
+    assert found["media_url"].startswith("/media/")
+    photo = client.get(found["media_url"])
     assert photo.status_code == 200
     assert photo.headers["content-type"] == "image/jpeg"
     assert photo.headers["x-content-type-options"] == "nosniff"

@@ -13,7 +13,8 @@
  *   downloaded, and a page and its assets always come from the same generation.
  * - Precached URLs: cache first (navigations ignore the query, where the app keeps its state).
  * - Other pages (name cards, later category pages): network first, kept as visited (bounded);
- *   offline and never visited: a name card redirects to the locale's home with ?id=CATEGORY/ID,
+ *   offline and never visited: a name card redirects to the locale's home with
+ *   ?id=CATEGORY/ID&full=1, where the sheet shows every attribute from the saved card data,
  *   which opens the card from the precached data; anything else gets the offline page.
  * - Other same-origin GETs (GeoJSON exports, photos): network, falling back to any cache.
  * - Tiles of the configured layers: cache first (network first once a tile is 30 days old),
@@ -185,7 +186,8 @@ async function page(event) {
     const rel = key.slice(SCOPE.length);
     const card = cardOf(rel);
     if (card && (await precache.match(abs(`${card.locale}/`)))) {
-      return Response.redirect(abs(`${card.locale}/?id=${card.category}/${card.id}`), 302);
+      // The full card from the saved data, with a note that this is the offline copy.
+      return Response.redirect(abs(`${card.locale}/?id=${card.category}/${card.id}&full=1`), 302);
     }
     const first = rel.split("/")[0];
     const candidates = [first, workerLocale, ...(await cachedLocales(precache))];
@@ -214,11 +216,11 @@ async function asset(request) {
 
 function templatePattern(template) {
   const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const pieces = template.split(/(\{[a-z]+\})/);
+  const pieces = template.split(/(\{-?[a-z]+\})/);
   const parts = pieces.map((piece) => {
     if (piece === "{s}") return "[^./]+";
     if (piece === "{r}") return "(?:@2x)?";
-    if (/^\{[zxy]\}$/.test(piece)) return "-?\\d+";
+    if (/^\{(?:[zxy]|-y)\}$/.test(piece)) return "-?\\d+";
     return escape(piece);
   });
   return new RegExp(`^${parts.join("")}$`);

@@ -6,15 +6,20 @@
 /**
  * A category's points:
  * {category, n, ids, coords: Float64Array [lng, lat, …] WGS-84, gcj: Float64Array | null,
- *  h: Int32Array | null, bool: {field: Uint8Array}, enums: {field: {values, codes: Int32Array}},
- *  text: null | {name, addr} once loaded ({name, addr, py} once search needed it), kd: null | spatial index (nearest.js)}
+ *  h: Int32Array | null, bool: {field: Uint8Array of 1 yes, 0 no, 2 not given},
+ *  enums: {field: {values, codes: Int32Array}},
+ *  text: null | {name, addr, rom?} once loaded ({…, py} once search needed it),
+ *  kd: null | spatial index (nearest.js)}
  */
+const FLAGS = { 49: 1, 48: 0 }; // char codes of "1" and "0"
+
 function decodePoints(category, raw) {
   const n = raw.ids.length;
   const bool = {};
   for (const [field, flags] of Object.entries(raw.bool ?? {})) {
     const values = new Uint8Array(n);
-    for (let i = 0; i < n; i++) values[i] = flags.charCodeAt(i) === 49 ? 1 : 0; // "1"
+    // "1" yes → 1, "0" no → 0, "-" not given → 2: filters take only 1.
+    for (let i = 0; i < n; i++) values[i] = FLAGS[flags.charCodeAt(i)] ?? 2;
     bool[field] = values;
   }
   const enums = {};
@@ -99,6 +104,8 @@ export function createStore(config) {
     points: load,
     withText,
     withPinyin,
+    /** Every attribute of a category's places in this locale (the full cards, offline too). */
+    cards: (category) => json(category.cards),
     /** The points of a category id if already loaded, else undefined. */
     loaded: (id) => points.get(id),
     hours: () => json(config.hours),

@@ -1,6 +1,6 @@
 // Distance and bearing between WGS-84 points on a sphere: good to ~0.5%, plenty for walking.
 
-const EARTH_RADIUS_M = 6371008.8; // IUGG mean radius, as sitegen/geo.py
+const EARTH_RADIUS_M = 6371008.8; // IUGG mean radius, as sitegen/geo/distance.py
 const RAD = Math.PI / 180;
 
 /** Great-circle distance in metres (haversine). */

@@ -1,6 +1,7 @@
 // "Open now" from the compiled hours table (data/hours.HASH.json, docs/front-end-data.md).
 //
-// The moment is read in the site's time zone with Intl, whatever zone the phone is set to.
+// The moment is read in the site's time zone, whatever zone the phone is set to: from the UTC
+// offsets the build lists in the table (`zone`), or with Intl where a table has none.
 // A point's schedule row says which day pattern applies on each day from `start`; outside
 // the compiled days, or with no schedule, the hours are unknown.
 
@@ -14,10 +15,20 @@ function dayNumber(year, month, day) {
   return Math.round(Date.UTC(year, month - 1, day) / DAY_MS);
 }
 
-/** The compiled hours of a site, evaluated at `now()` (a Date; the clock by default). */
-export function createHours(table, timezone, now = () => new Date()) {
-  const [y, m, d] = table.start.split("-").map(Number);
-  const start = dayNumber(y, m, d);
+/** A function giving {day, minute} of a Date in the site's zone, day counted from `start`. */
+function localClock(table, timezone, start) {
+  if (table.zone?.length) {
+    // The build lists the zone's UTC offsets over the compiled days: no Intl needed (making
+    // a DateTimeFormat for a zone is one of the costliest things a page can do at start).
+    const zone = table.zone;
+    return (date) => {
+      const ms = date.getTime();
+      let k = 0;
+      while (k + 1 < zone.length && zone[k + 1][0] * 1000 <= ms) k++;
+      const local = ms + zone[k][1] * 60000;
+      return { day: Math.floor(local / DAY_MS) - start, minute: Math.floor((local % DAY_MS) / 60000) };
+    };
+  }
   const format = new Intl.DateTimeFormat("en-US", {
     timeZone: timezone || table.timezone,
     year: "numeric",
@@ -27,17 +38,27 @@ export function createHours(table, timezone, now = () => new Date()) {
     minute: "numeric",
     hourCycle: "h23",
   });
+  return (date) => {
+    const parts = {};
+    for (const { type, value } of format.formatToParts(date)) parts[type] = Number(value);
+    return {
+      day: dayNumber(parts.year, parts.month, parts.day) - start,
+      minute: (parts.hour % 24) * 60 + parts.minute,
+    };
+  };
+}
+
+/** The compiled hours of a site, evaluated at `now()` (a Date; the clock by default). */
+export function createHours(table, timezone, now = () => new Date()) {
+  const [y, m, d] = table.start.split("-").map(Number);
+  const start = dayNumber(y, m, d);
+  const clock = localClock(table, timezone, start);
   let day = -1; // days since table.start, at the last refresh
   let minute = -1; // minutes since local midnight, at the last refresh
   let states = new Int8Array(table.rows.length); // OPEN/CLOSED/UNKNOWN per schedule row
 
   function localNow() {
-    const parts = {};
-    for (const { type, value } of format.formatToParts(now())) parts[type] = Number(value);
-    return {
-      day: dayNumber(parts.year, parts.month, parts.day) - start,
-      minute: (parts.hour % 24) * 60 + parts.minute,
-    };
+    return clock(now());
   }
 
   function spansOn(row, dayIndex) {
@@ -68,5 +89,16 @@ export function createHours(table, timezone, now = () => new Date()) {
     state: (row) => (row >= 0 && row < states.length ? states[row] : UNKNOWN),
     /** Today's open intervals `[[from, to), …]` in minutes, or null when unknown. */
     today: (row) => (row >= 0 ? spansOn(row, day) : null),
+    /** The next `count` days from today: `[{date: "YYYY-MM-DD", weekday: 0 (Monday)…6, spans}]`. */
+    days(row, count) {
+      const out = [];
+      for (let k = 0; k < count && row >= 0; k++) {
+        const spans = spansOn(row, day + k);
+        if (spans === null) break;
+        const date = new Date((start + day + k) * DAY_MS);
+        out.push({ date: date.toISOString().slice(0, 10), weekday: (date.getUTCDay() + 6) % 7, spans });
+      }
+      return out;
+    },
   };
 }

@@ -42,7 +42,7 @@ function clock(minutes) {
   return `${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`;
 }
 
-/** A day's open intervals as the facility pages write them (render.spans_text). */
+/** A day's open intervals as the facility pages write them (CardFormatter.spans_text in sitegen/render/fields.py). */
 export function formatSpans(t, spans) {
   if (!spans.length) return t("closed");
   if (spans.length === 1 && spans[0][0] === 0 && spans[0][1] === 1440) return t("open_24h");

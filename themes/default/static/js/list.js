@@ -1,5 +1,7 @@
-// The results list: the same places as the map, as buttons that open their name cards. It is
-// the way in for keyboards and screen readers, and what remains when the map cannot load.
+// The results list: the same places as the numbered pins on the map, as buttons that open
+// their name cards. It is the way in for keyboards and screen readers, and what remains when
+// the map cannot load. Each row says what a person picks by: name, kind, how far and which
+// way (when their position is known), open now or not, and the address.
 
 import { formatOpenState, formatWay } from "app/i18n.js";
 
@@ -10,11 +12,16 @@ function span(className, text) {
   return node;
 }
 
+/** "open", "closed" or "unknown" for a state of 1, 0 or -1. */
+export function openKind(state) {
+  return state === 1 ? "open" : state === 0 ? "closed" : "unknown";
+}
+
 /**
- * `heading`, `list` (an <ol>) and `more` (a button) are the list's elements; `openState(points,
- * i)` gives 1/0/-1, or null for a category without hours; `onOpen(points, i, button)`.
+ * `list` (an <ol>) and `more` (a button) are the list's elements; `openState(points, i)` gives
+ * 1/0/-1, or null for a category without hours; `onOpen(points, i, button)`.
  */
-export function createList({ heading, list, more, t, openState, onOpen, onMore }) {
+export function createList({ list, more, t, openState, onOpen, onMore }) {
   let entries = [];
   const rowButton = (n) => list.querySelector(`button[data-row="${n}"]`);
 
@@ -35,40 +42,44 @@ export function createList({ heading, list, more, t, openState, onOpen, onMore }
     button.className = "result";
     button.dataset.row = String(index);
     button.dataset.category = points.category.id;
-    button.append(span("result-name", points.text?.name[i] ?? points.ids[i]));
+    button.dataset.id = `${points.category.id}/${points.ids[i]}`;
+    // The number of its pin on the map.
+    const head = span("result-head", "");
+    head.append(span("result-rank", `${index + 1}`), span("result-name", points.text?.name[i] ?? points.ids[i]));
+    button.append(head);
+    const rom = points.text?.rom?.[i];
+    if (rom) {
+      const roman = span("romanized", rom);
+      roman.lang = "zh-Latn-pinyin";
+      button.append(roman);
+    }
+    const meta = span("result-meta", "");
+    const swatch = span("swatch", "");
+    swatch.setAttribute("aria-hidden", "true");
+    meta.append(swatch, points.category.name);
+    if (dist !== undefined) meta.append(" · ", span("way", formatWay(t, dist, bearing)));
+    const state = openState(points, i);
+    if (state !== null) meta.append(" · ", span(`open-state open-state-${openKind(state)}`, formatOpenState(t, state)));
+    button.append(meta);
     const address = points.text?.addr[i];
     if (address) button.append(span("result-address", address));
-    const parts = [points.category.name];
-    if (dist !== undefined) parts.push(formatWay(t, dist, bearing));
-    const meta = span("result-meta", parts.join(" · "));
-    const state = openState(points, i);
-    if (state !== null) {
-      const kind = state === 1 ? "open" : state === 0 ? "closed" : "unknown";
-      meta.append(" · ", span(`open-state open-state-${kind}`, formatOpenState(t, state)));
-    }
-    button.append(meta);
     const item = document.createElement("li");
     item.append(button);
     return item;
   }
 
-  /** Shows `items` ([{points, i, dist?, bearing?}]) under `title`; `empty` when there are none. */
-  function show({ title, items, canMore = false, empty = "" }) {
+  /** Shows `items` ([{points, i, dist?, bearing?}]); `empty` when there are none. */
+  function show({ items, canMore = false, empty = "" }) {
     // Redrawing must not drop the focus of someone going down the list with a keyboard.
     const focused = list.contains(document.activeElement) ? Number(document.activeElement.dataset.row) : -1;
     entries = items;
-    heading.textContent = title;
     const rows = items.map(row);
-    if (!rows.length && empty) {
-      const note = document.createElement("li");
-      note.className = "result-empty";
-      note.textContent = empty;
-      rows.push(note);
-    }
+    if (!rows.length && empty) rows.push(Object.assign(document.createElement("li"), { className: "result-empty", textContent: empty }));
     list.replaceChildren(...rows);
+    list.classList.remove("loading");
     more.hidden = !canMore;
-    if (focused >= 0) (rowButton(Math.min(focused, items.length - 1)) ?? heading).focus();
+    if (focused >= 0) rowButton(Math.min(focused, items.length - 1))?.focus();
   }
 
-  return { show, count: () => entries.length };
+  return { show, count: () => entries.length, button: (index) => rowButton(index) };
 }

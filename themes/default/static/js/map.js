@@ -1,5 +1,9 @@
 // The Leaflet map: tile layers from the config, their failure detection, the clustered
-// markers (clustered in cluster-worker.js) and the markers of the open card and the person.
+// markers (clustered in cluster-worker.js), the numbered pins of the listed results, and the
+// markers of the open card and the person (a dot with a circle for the accuracy).
+//
+// The map fills the screen under the search bar and the sheet: `occluded()` says what they
+// cover, so fitting and centring place things in the part of the map that can be seen.
 //
 // Positions come and go in WGS-84. When the active tile layer is GCJ-02 (mainland Chinese
 // tiles), markers are drawn at the points' published GCJ-02 positions, and any other position
@@ -8,10 +12,15 @@
 
 import * as L from "leaflet";
 import { around } from "geokdbush";
+import { createClusterLayer } from "app/cluster-layer.js";
 import { createClusterer } from "app/clusters.js";
 import { spatialIndex } from "app/nearest.js";
+import { nextTask } from "app/tasks.js";
+import { tileLayer } from "app/tile-layer.js";
 
 const TILE_TIMEOUT_MS = 8000;
+// Whoever asked for less motion gets the map moved at once, without glides and fades.
+const STILL = matchMedia("(prefers-reduced-motion: reduce)").matches;
 const FAILURES_AFTER_LOAD = 6; // consecutive tile errors that mean the tiles went away
 
 function escapeHtml(text) {
@@ -25,24 +34,22 @@ function divIcon(className, inner, size) {
 /**
  * A map in `element`; `view` is the initial {zoom, lat, lng, layer} or null. Callbacks:
  * onSelect(categoryIndex, i) for a point's marker, onMove(view) after the view changed,
- * onAvailability(ok) when the tiles start or stop loading.
+ * onAvailability(ok) when the tiles start or stop loading; occluded() gives {top, bottom,
+ * left}, the pixels of the map under the search bar and the sheet.
  */
-export function createMap({ element, config, t, view, onSelect, onMove, onAvailability }) {
+export async function createMap({ element, config, t, view, onSelect, onMove, onAvailability, occluded }) {
   const categories = config.categories;
   const [west, south] = config.map.bounds[0];
   const [east, north] = config.map.bounds[1];
-  const layers = config.tiles.map((tile) => {
-    const credits = [tile.attribution, tile.approval].filter(Boolean).map(escapeHtml);
-    const options = { maxZoom: tile.maxZoom ?? 19, attribution: credits.join(" | ") };
-    if (tile.subdomains) options.subdomains = tile.subdomains;
-    return L.tileLayer(tile.url, options);
-  });
+  const layers = config.tiles.map(tileLayer); // with their overlays (tile-layer.js)
   let active = Math.max(0, config.tiles.findIndex((tile) => tile.id === view?.layer));
   let sets = []; // the shown points: [{points, pass}]
   let userMarker = null;
+  let accuracyCircle = null;
   let userAt = null; // [lng, lat] WGS-84
   let selectedMarker = null;
   let selectedAt = null;
+  let placeMarker = null;
 
   element.replaceChildren(); // the "needs JavaScript" note
   element.setAttribute("role", "group");
@@ -50,12 +57,23 @@ export function createMap({ element, config, t, view, onSelect, onMove, onAvaila
   const start = view ?? { lat: config.map.center[1], lng: config.map.center[0], zoom: config.map.zoom };
   const map = L.map(element, {
     zoomControl: false,
-    layers: [layers[active]],
+    attributionControl: false,
+    zoomAnimation: !STILL,
+    // Tiles appear without fading in: the fade restyles every tile on every frame for a
+    // quarter of a second, work a slow phone feels.
+    fadeAnimation: false,
+    markerZoomAnimation: !STILL,
+    inertia: !STILL,
     maxBounds: L.latLngBounds([south, west], [north, east]).pad(0.5),
     center: [start.lat, start.lng],
     zoom: start.zoom,
   });
-  L.control.zoom({ zoomInTitle: t("zoom_in"), zoomOutTitle: t("zoom_out") }).addTo(map);
+  // The map, its tiles and its controls each in a task of their own (see tasks.js).
+  await nextTask();
+  layers[active].addTo(map);
+  await nextTask();
+  L.control.zoom({ position: "topright", zoomInTitle: t("zoom_in"), zoomOutTitle: t("zoom_out") }).addTo(map);
+  L.control.attribution({ prefix: '<a href="https://leafletjs.com">Leaflet</a>' }).addTo(map);
   if (layers.length > 1) {
     const names = {};
     config.tiles.forEach((tile, n) => { names[escapeHtml(tile.name)] = layers[n]; });
@@ -66,6 +84,8 @@ export function createMap({ element, config, t, view, onSelect, onMove, onAvaila
   }
   // The list is the way in for screen readers; the markers only repeat it for the eyes.
   map.getPane("markerPane").setAttribute("aria-hidden", "true");
+  /** How many clusters and places are drawn (tests, benchmarks/frontend.py). */
+  element.dataset.markers = "0";
 
   // -- GCJ-02 display ------------------------------------------------------------------
 
@@ -134,62 +154,36 @@ export function createMap({ element, config, t, view, onSelect, onMove, onAvaila
   }
   watchTiles();
 
-  // -- clustered markers ---------------------------------------------------------------
+  // -- clustered markers (drawn on a canvas: cluster-layer.js) -----------------------------
 
-  const markers = L.layerGroup().addTo(map);
-  let drawn = new Map(); // key -> marker, kept across redraws so unchanged markers stay put
+  await nextTask();
+
   const clusterer = createClusterer(
     config.assets["js/cluster-worker.js"],
     config.assets["vendor/supercluster-9.1.0/supercluster.min.js"],
     () => setAvailable(false),
   );
-
-  function pointMarker(latlng, ref) {
-    const dot = document.createElement("span");
-    dot.className = "point";
-    dot.dataset.category = categories[ref >>> 24].id;
-    const marker = L.marker(latlng, { icon: divIcon("point-icon", dot, 44), keyboard: false });
-    marker.on("click", () => onSelect(ref >>> 24, ref & 0xffffff));
-    return marker;
-  }
-
-  function clusterMarker(latlng, count, id, cat) {
-    const bubble = document.createElement("span");
-    bubble.className = `cluster ${count < 10 ? "cluster-s" : count < 100 ? "cluster-m" : "cluster-l"}`;
-    if (cat >= 0) bubble.dataset.category = categories[cat].id;
-    bubble.textContent = count < 10000 ? String(count) : `${Math.round(count / 1000)}k`;
-    const marker = L.marker(latlng, { icon: divIcon("cluster-icon", bubble, 48), keyboard: false });
-    marker.on("click", async () => {
+  const clusterLayer = createClusterLayer(L, map, {
+    colours: categories.map((category) => category.color),
+    onTap: async ({ count, id, cat, lng, lat }) => {
+      if (count === 1) {
+        onSelect(cat, id & 0xffffff);
+        return;
+      }
       const zoom = await clusterer.expansionZoom(id);
-      map.setView(latlng, Math.min(zoom ?? map.getZoom() + 2, map.getMaxZoom()));
-    });
-    return marker;
-  }
+      map.setView([lat, lng], Math.min(zoom ?? map.getZoom() + 2, map.getMaxZoom()), { animate: !STILL });
+    },
+  });
 
   async function redraw() {
     const box = map.getBounds().pad(0.2);
     const bbox = [box.getWest(), box.getSouth(), box.getEast(), box.getNorth()];
     const answer = await clusterer.query(bbox, Math.round(map.getZoom()));
     if (!answer) return; // a newer view is on its way
-    const next = new Map();
-    for (let n = 0; n < answer.count.length; n++) {
-      const count = answer.count[n];
-      const id = answer.id[n];
-      const key = count > 1 ? `c${id}` : `p${id}`;
-      let marker = drawn.get(key);
-      if (marker) {
-        drawn.delete(key);
-      } else {
-        const latlng = L.latLng(answer.xy[2 * n + 1], answer.xy[2 * n]);
-        marker = count > 1 ? clusterMarker(latlng, count, id, answer.cat[n]) : pointMarker(latlng, id);
-        markers.addLayer(marker);
-      }
-      next.set(key, marker);
-    }
-    for (const marker of drawn.values()) markers.removeLayer(marker);
-    drawn = next;
+    clusterLayer.show(answer);
+    element.dataset.markers = String(clusterLayer.count());
     // For benchmarks/frontend.py: when markers first reached the screen.
-    if (next.size && !performance.getEntriesByName("sitegen:first-markers").length) {
+    if (answer.count.length && !performance.getEntriesByName("sitegen:first-markers").length) {
       performance.mark("sitegen:first-markers");
     }
   }
@@ -223,16 +217,40 @@ export function createMap({ element, config, t, view, onSelect, onMove, onAvaila
       }
     }
     clusterer.load(coords.slice(0, 2 * m), refs.slice(0, m));
-    markers.clearLayers(); // cluster ids change meaning with the data
-    drawn = new Map();
+    clusterLayer.clear(); // cluster ids change meaning with the data
     redraw();
   }
 
   // -- views ---------------------------------------------------------------------------
 
+  /** The pixel box of the map that is not under the search bar or the sheet. */
+  function visibleBox() {
+    const size = map.getSize();
+    const { top = 0, bottom = 0, left = 0 } = occluded?.() ?? {};
+    const box = { left, top, right: size.x, bottom: size.y - bottom };
+    // A sheet pulled up to the top leaves no map: use the whole map rather than nothing.
+    if (box.bottom - box.top < 80) Object.assign(box, { top: 0, bottom: size.y });
+    return box;
+  }
+
+  /** The WGS-84 {lng, lat} at the centre of the part of the map that can be seen. */
+  function visibleCentre() {
+    const box = visibleBox();
+    return fromMap(map.containerPointToLatLng([(box.left + box.right) / 2, (box.top + box.bottom) / 2]));
+  }
+
   function currentView() {
     const { lng, lat } = fromMap(map.getCenter());
     return { zoom: map.getZoom(), lat, lng, layer: config.tiles[active].id };
+  }
+
+  /** Moves the map so that `latlng` sits at the centre of the visible part, at `zoom`. */
+  function centreOn(latlng, zoom) {
+    const box = visibleBox();
+    const size = map.getSize();
+    const shift = L.point((box.left + box.right - size.x) / 2, (box.top + box.bottom - size.y) / 2);
+    const target = map.project(latlng, zoom).subtract(shift);
+    map.setView(map.unproject(target, zoom), zoom, { animate: !STILL });
   }
 
   map.on("moveend", () => {
@@ -246,13 +264,43 @@ export function createMap({ element, config, t, view, onSelect, onMove, onAvaila
     map.setView(toMap(centre.lng, centre.lat), map.getZoom(), { animate: false });
     showPoints(sets);
     if (selectedAt) selectedMarker.setLatLng(toMap(...selectedAt));
-    if (userAt) userMarker.setLatLng(toMap(...userAt));
+    if (userAt) {
+      userMarker.setLatLng(toMap(...userAt));
+      accuracyCircle.setLatLng(toMap(...userAt));
+    }
+    drawResults(results);
   });
+
+  // -- listed results: numbered pins above the clusters ------------------------------------
+
+  const resultLayer = L.layerGroup().addTo(map);
+  let results = [];
+
+  function drawResults(items) {
+    results = items;
+    resultLayer.clearLayers();
+    items.forEach(({ lng, lat, category, ref, key }, n) => {
+      const pin = document.createElement("span");
+      pin.className = "result-pin";
+      pin.dataset.category = categories[category].id;
+      pin.dataset.result = key;
+      const number = document.createElement("span");
+      number.textContent = String(n + 1);
+      pin.append(number);
+      const marker = L.marker(toMap(lng, lat), {
+        icon: divIcon("result-icon", pin, 44),
+        keyboard: false,
+        zIndexOffset: 500 - n,
+      });
+      marker.on("click", () => onSelect(category, ref));
+      resultLayer.addLayer(marker);
+    });
+  }
 
   return {
     showPoints,
-    /** The map centre in WGS-84 {lng, lat}. */
-    centre: () => fromMap(map.getCenter()),
+    /** The centre of the visible part of the map in WGS-84 {lng, lat}. */
+    centre: visibleCentre,
     view: currentView,
     /** Moves to a {zoom, lat, lng, layer} view (from the URL). */
     setView(next) {
@@ -262,40 +310,75 @@ export function createMap({ element, config, t, view, onSelect, onMove, onAvaila
         map.removeLayer(layers[active]);
         map.addLayer(layers[index]);
       }
-      map.setView(toMap(next.lng, next.lat), next.zoom);
+      map.setView(toMap(next.lng, next.lat), next.zoom, { animate: !STILL });
     },
-    /** Marks the place on the open card and brings it into view. */
+    /** Numbered pins for the listed places: `[{lng, lat, category (index), ref (i), key}]`. */
+    showResults: drawResults,
+    /** Marks the place on the open card and brings it to the centre of the visible map. */
     select(lng, lat) {
       const latlng = toMap(lng, lat);
       if (!selectedMarker) {
         const ring = document.createElement("span");
-        ring.className = "selected";
+        ring.className = "selected-ring";
         selectedMarker = L.marker(latlng, {
           icon: divIcon("selected-icon", ring, 44), interactive: false, keyboard: false, zIndexOffset: 1000,
         });
       }
       selectedAt = [lng, lat];
       selectedMarker.setLatLng(latlng).addTo(map);
-      map.setView(latlng, Math.max(map.getZoom(), 16));
+      centreOn(latlng, Math.max(map.getZoom(), 16));
     },
     unselect() {
       selectedMarker?.remove();
       selectedAt = null;
     },
-    /** Shows the person's position. */
-    showUser(lng, lat) {
+    /** Marks the place a list is measured from (a guide's "near here"), or none (null). */
+    showPlace(lng, lat) {
+      if (!placeMarker) {
+        const ring = document.createElement("span");
+        ring.className = "place-ring";
+        placeMarker = L.marker([0, 0], { icon: divIcon("selected-icon", ring, 44), interactive: false, keyboard: false });
+      }
+      if (lng === null) placeMarker.remove();
+      else placeMarker.setLatLng(toMap(lng, lat)).addTo(map);
+    },
+    /** Shows the person's position, with a circle as wide as its accuracy in metres. */
+    showUser(lng, lat, accuracy = 0) {
+      const latlng = toMap(lng, lat);
       if (!userMarker) {
-        userMarker = L.circleMarker(toMap(lng, lat), { radius: 9, className: "user-position", interactive: false });
-        userMarker.addTo(map);
+        const dot = document.createElement("span");
+        dot.className = "you";
+        dot.title = t("you_are_here");
+        accuracyCircle = L.circle(latlng, { radius: 1, className: "accuracy", interactive: false }).addTo(map);
+        userMarker = L.marker(latlng, {
+          icon: divIcon("you-icon", dot, 30), interactive: false, keyboard: false, zIndexOffset: 900,
+        }).addTo(map);
       }
       userAt = [lng, lat];
-      userMarker.setLatLng(toMap(lng, lat));
+      userMarker.setLatLng(latlng);
+      accuracyCircle.setLatLng(latlng).setRadius(Math.max(1, accuracy));
     },
-    /** A person-readable view of everything: fit the given WGS-84 positions. */
+    /** Fits the given WGS-84 positions into the visible part of the map. */
     fit(positions) {
       if (!positions.length) return;
       const bounds = L.latLngBounds(positions.map(([lng, lat]) => toMap(lng, lat)));
-      map.fitBounds(bounds.pad(0.15), { maxZoom: 17 });
+      const box = visibleBox();
+      const size = map.getSize();
+      const pad = 24;
+      map.fitBounds(bounds, {
+        paddingTopLeft: [box.left + pad, box.top + pad],
+        paddingBottomRight: [size.x - box.right + pad, size.y - box.bottom + pad],
+        maxZoom: 17,
+        animate: !STILL,
+      });
     },
+    /** Is the WGS-84 position inside the visible part of the map? (the tests ask this) */
+    shows(lng, lat) {
+      const point = map.latLngToContainerPoint(toMap(lng, lat));
+      const box = visibleBox();
+      return point.x >= box.left && point.x <= box.right && point.y >= box.top && point.y <= box.bottom;
+    },
+    /** Leaflet noticed a new size (the sheet or the window changed). */
+    resize: () => map.invalidateSize({ pan: false }),
   };
 }

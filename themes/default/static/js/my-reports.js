@@ -1,13 +1,15 @@
 // "My reports" (templates/my-reports.html): the reports made on this device, from the outbox
 // in IndexedDB (report-outbox.js). Waiting ones can be sent now or deleted, refused ones
 // corrected or deleted, delivered ones show their ticket and the city's latest status, looked
-// up with GET {endpoint}requests/{ticket}.json on every visit. Offline, the last status looked
-// up is shown with its date. "Forget" removes a delivered report from this device only.
+// up on every visit (report-status.js). Offline, the last status looked up is shown with its
+// date. "Forget" removes a delivered report from this device only.
 
 import "app/report-outbox.js";
 import { outbox } from "app/report-delivery.js";
 import { translator } from "app/i18n.js";
 import { el } from "app/dom.js";
+import { deliveredEntries, lookUpStatuses } from "app/report-status.js";
+import { ratingForm, sendRating } from "app/ticket-rating.js";
 
 const $ = (id) => document.getElementById(id);
 const reportConfig = JSON.parse($("report-config").textContent);
@@ -15,8 +17,6 @@ const t = translator(JSON.parse($("report-strings").textContent));
 const timezone = document.querySelector("script[data-timezone]")?.dataset.timezone;
 const { listen } = globalThis.sitegenOutbox;
 const list = $("mine-list");
-const LOOKUPS_AT_ONCE = 4;
-const MAX_LOOKUPS = 50; // the newest tickets; older ones keep their last known status
 
 function dateFormat() {
   const options = { dateStyle: "medium", timeStyle: "short" };
@@ -38,7 +38,10 @@ function say(message) {
 function statusLine(entry) {
   const known = entry.status;
   if (!known?.status) return t("status_not_checked");
-  const word = t(known.status === "closed" ? "status_closed" : "status_open");
+  // Open or closed, and the case's own step (accepted, dispatched, …) when the server told it.
+  const step = known.caseStatus && known.caseStatus !== "closed" ? t(`status_case_${known.caseStatus}`) : "";
+  const open = t(known.status === "closed" ? "status_closed" : "status_open");
+  const word = step && !step.startsWith("status_case_") && step !== open ? `${open}: ${step}` : open;
   const parts = [word];
   if (known.updated) parts.push(t("status_updated", { date: formatDate(known.updated) }));
   return parts.join(" · ");
@@ -72,6 +75,7 @@ function item(entry, index, now) {
     if (entry.status?.notes) fact(t("mine_notes"), entry.status.notes);
     if (entry.status?.checked) fact(t("mine_checked"), formatDate(entry.status.checked));
     fact(t("mine_sent"), formatDate(entry.sentAt));
+    if (entry.status?.rated) fact(t("rating_given"), t(entry.status.ratedAs ? `rating_${entry.status.ratedAs}` : "rating_thanks"));
   } else {
     fact(t("mine_state"), el("span", { className: `state state-${entry.state}` }, stateLine(entry, now)));
     fact(t("mine_saved"), formatDate(entry.created));
@@ -85,6 +89,7 @@ function item(entry, index, now) {
   li.append(facts);
   if (summary.thumb) li.append(el("img", { className: "thumb", src: summary.thumb, alt: "" }));
   if (summary.excerpt) li.append(el("p", { className: "excerpt" }, summary.excerpt));
+  if (entry.state === "sent" && entry.status?.ratingOpen) li.append(ratingForm(entry, t, index));
   if (entry.state === "failed") {
     const reasons = (entry.error?.errors ?? []).map((e) => el("li", {}, e.description));
     li.append(el("p", { className: "reason" }, t("report_server_refused")), el("ul", { className: "reasons" }, ...reasons));
@@ -139,42 +144,16 @@ function render() {
   return rendering;
 }
 
-async function pool(items, limit, task) {
-  let next = 0;
-  const run = async () => {
-    while (next < items.length) await task(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
-}
-
 /** The city's latest status of every delivered report (online), saved with the date. */
 async function lookUp(entries) {
-  const sent = entries.filter((entry) => entry.state === "sent" && entry.ticket).slice(0, MAX_LOOKUPS);
+  const sent = deliveredEntries(entries);
   if (!sent.length) return;
   if (!navigator.onLine) {
     say(t("status_offline"));
     return;
   }
   const { box } = await outbox();
-  let failed = 0;
-  await pool(sent, LOOKUPS_AT_ONCE, async (entry) => {
-    const url = new URL(`requests/${encodeURIComponent(entry.ticket)}.json`, entry.endpoint ?? reportConfig.endpoint);
-    if (reportConfig.jurisdiction) url.searchParams.set("jurisdiction_id", reportConfig.jurisdiction);
-    url.searchParams.set("locale", reportConfig.locale);
-    try {
-      const response = await fetch(url, { credentials: "omit", cache: "no-store" });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const [request] = await response.json();
-      await box.noteStatus(entry.key, {
-        status: request.status,
-        notes: request.status_notes || null,
-        updated: Date.parse(request.updated_datetime) || null,
-        checked: Date.now(),
-      });
-    } catch {
-      failed++;
-    }
-  });
+  const failed = await lookUpStatuses(sent, { box, reportConfig });
   say(failed ? t("status_failed") : "");
   await render();
 }
@@ -197,6 +176,28 @@ list.addEventListener("click", async (event) => {
   await render();
   say(t("mine_removed"));
   $("mine-title").focus();
+});
+
+list.addEventListener("submit", async (event) => {
+  const form = event.target.closest("form.ticket-rating");
+  if (!form) return;
+  event.preventDefault();
+  const { box } = await outbox();
+  const entry = await box.get(form.dataset.key);
+  const choice = form.elements.satisfaction.value;
+  if (!entry || !choice) return;
+  const button = form.querySelector("button[type=submit]");
+  button.disabled = true;
+  try {
+    const outcome = await sendRating(reportConfig, entry, choice, form.elements.comment.value.trim());
+    const rated = outcome === "rated";
+    await box.noteStatus(entry.key, { ...entry.status, ratingOpen: false, rated, ratedAs: rated ? choice : null });
+    say(rated ? t("rating_thanks") : t("rating_not_open"));
+    await render();
+  } catch (error) {
+    form.querySelector(".rating-error").textContent = navigator.onLine ? error.message : t("rating_offline");
+    button.disabled = false;
+  }
 });
 
 listen(() => render());

@@ -1,5 +1,5 @@
 // Links that open a facility in the common map apps: the same URLs, byte for byte, as
-// sitegen/navlinks.py writes on the facility pages (keep the two in step).
+// sitegen/render/navlinks.py writes on the facility pages (keep the two in step).
 
 export const PROVIDERS = ["amap", "baidu", "tencent", "apple", "google"];
 

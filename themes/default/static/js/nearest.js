@@ -1,5 +1,5 @@
 // The nearest places to a position: a k-d tree per category (kdbush) searched outward on the
-// sphere (geokdbush.around), never a scan of every point; and the phone's own position.
+// sphere (geokdbush.around), never a scan of every point.
 
 import KDBush from "kdbush";
 import { around } from "geokdbush";
@@ -31,19 +31,4 @@ export function nearest(sets, lng, lat, limit) {
     }
   }
   return found.sort((a, b) => a.dist - b.dist).slice(0, limit);
-}
-
-/** The phone's position `{lng, lat}`; rejects when refused, unavailable or too slow. */
-export function locate(timeout = 10000) {
-  return new Promise((resolve, reject) => {
-    if (!navigator.geolocation) {
-      reject(new Error("no geolocation"));
-      return;
-    }
-    navigator.geolocation.getCurrentPosition(
-      ({ coords }) => resolve({ lng: coords.longitude, lat: coords.latitude }),
-      reject,
-      { enableHighAccuracy: true, timeout, maximumAge: 60000 },
-    );
-  });
 }

@@ -90,10 +90,17 @@ async function register() {
   return registration;
 }
 
+/** After the page has loaded: the worker's precache then does not compete with the page. */
+function loaded() {
+  return document.readyState === "complete"
+    ? Promise.resolve()
+    : new Promise((resolve) => addEventListener("load", resolve, { once: true }));
+}
+
 /** The service worker registration, or null where there is none. */
 export const registration =
   "serviceWorker" in navigator && root.dataset.sw
-    ? register().catch(() => null)
+    ? loaded().then(register).catch(() => null)
     : Promise.resolve(null);
 
 // -- keep this area offline ----------------------------------------------------------
@@ -130,6 +137,7 @@ export function areaTiles(tile, view, width, height) {
             .replace("{z}", String(zoom))
             .replace("{x}", String(x))
             .replace("{y}", String(y))
+            .replace("{-y}", String(2 ** zoom - 1 - y)) // rows from the south (Tencent)
             .replace("{r}", ""),
         );
       }

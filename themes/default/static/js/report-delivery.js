@@ -92,5 +92,8 @@ if (root) {
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible" && navigator.onLine) deliverIfWaiting();
   });
-  if (navigator.onLine) deliverIfWaiting();
+  // The first look waits for idle time (at most 3 s): opening the outbox loads a script and
+  // IndexedDB, work that must not hold up the page's own first answers on a slow phone.
+  const idle = globalThis.requestIdleCallback ?? ((fn) => setTimeout(fn, 1000));
+  if (navigator.onLine) idle(() => deliverIfWaiting(), { timeout: 3000 });
 }

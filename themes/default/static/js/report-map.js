@@ -6,13 +6,10 @@
 // tiles (mainland Chinese providers) a pin would be off by hundreds of metres.
 
 import * as L from "leaflet";
+import { tileLayer } from "app/tile-layer.js";
 
 const TILE_TIMEOUT_MS = 8000; // no tile by then: the tiles are not coming
 const FAILURES = 6; // consecutive tile errors that mean the same
-
-function escapeHtml(text) {
-  return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 /**
  * A map in `element` centred on `start` {lat, lng, zoom}. `onPin({lat, lng})` is called when the
@@ -24,10 +21,7 @@ export function createPinMap({ element, config, t, start, onPin, onUnavailable }
   if (!tile) throw new Error("no WGS-84 tile layer for the report map");
   const [west, south] = config.map.bounds[0];
   const [east, north] = config.map.bounds[1];
-  const credits = [tile.attribution, tile.approval].filter(Boolean).map(escapeHtml).join(" | ");
-  const options = { maxZoom: tile.maxZoom ?? 19, attribution: credits };
-  if (tile.subdomains) options.subdomains = tile.subdomains;
-  const layer = L.tileLayer(tile.url, options);
+  const layer = tileLayer(tile); // with its overlay, if any (tile-layer.js)
 
   element.setAttribute("role", "group");
   element.setAttribute("aria-label", t("report_map_label"));

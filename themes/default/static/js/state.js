@@ -10,12 +10,18 @@
 //   q=士林                    the search query
 //   id=toilet/tpe-toilet-3f9a2c
 //                             the open name card, CATEGORY/ID (a bare ID is looked up)
+//   near=114.0500,22.5550     list the places nearest this WGS-84 point (lng,lat), as a guide's
+//                             "toilets near here" link asks; until "Nearest to me"
+//   full=1                    the open card shows every attribute ("All details"), as a
+//                             name-card page does: the service worker sends a name-card page
+//                             never visited offline here
 // Hash:
 //   #map=ZOOM/LAT/LNG[/LAYER] the map view, WGS-84 degrees whatever the tiles' datum; LAYER
 //                             is a tile layer id, absent for the first one
 //
 // Filters and the map view replace the current history entry; opening a card pushes one, so
 // Back closes it. The state is the same in every locale: the language links carry it over.
+// A search covers every category unless the categories were chosen (c= in the URL).
 
 /** `{name: [raw items]}` from a query string, splitting lists before decoding their items. */
 function parseQuery(search) {
@@ -39,6 +45,13 @@ function decode(text) {
 
 function list(raw) {
   return raw ? raw.split(",").map(decode).filter(Boolean) : [];
+}
+
+function parsePoint(raw) {
+  const match = /^(-?[\d.]+),(-?[\d.]+)$/.exec(decode(raw ?? ""));
+  if (!match) return null;
+  const [lng, lat] = [Number(match[1]), Number(match[2])];
+  return Math.abs(lat) <= 90 && Math.abs(lng) <= 180 ? { lng, lat } : null;
 }
 
 function parseView(hash) {
@@ -68,10 +81,13 @@ export function readState(url, categories) {
   }
   return {
     cats,
+    chosen: "c" in query,
     open: query.open === "1",
     filters,
     q: decode(query.q ?? ""),
     card: decode(query.id ?? ""),
+    full: query.full === "1",
+    near: parsePoint(query.near),
     view: parseView(url.hash),
   };
 }
@@ -84,7 +100,7 @@ function encodeItem(text) {
 export function stateSuffix(state, categories, firstLayer) {
   const parts = [];
   const defaultCats = categories.slice(0, 1).map((c) => c.id);
-  if (state.cats.join(",") !== defaultCats.join(",")) {
+  if (state.chosen || state.cats.join(",") !== defaultCats.join(",")) {
     parts.push(`c=${state.cats.map(encodeItem).join(",")}`);
   }
   if (state.open) parts.push("open=1");
@@ -92,8 +108,10 @@ export function stateSuffix(state, categories, firstLayer) {
     value === true ? encodeItem(key) : `${encodeItem(key)}:${encodeItem(value)}`,
   );
   if (filters.length) parts.push(`f=${filters.join(",")}`);
+  if (state.near) parts.push(`near=${+state.near.lng.toFixed(6)},${+state.near.lat.toFixed(6)}`);
   if (state.q) parts.push(`q=${encodeItem(state.q)}`);
   if (state.card) parts.push(`id=${encodeItem(state.card)}`);
+  if (state.card && state.full) parts.push("full=1");
   const query = parts.length ? `?${parts.join("&")}` : "";
   const v = state.view;
   let hash = "";
@@ -102,12 +120,4 @@ export function stateSuffix(state, categories, firstLayer) {
     if (v.layer && v.layer !== firstLayer) hash += `/${v.layer}`;
   }
   return query + hash;
-}
-
-/** Points the header's language links at the other locales' home pages with the same state. */
-export function syncLanguageLinks(suffix) {
-  for (const link of document.querySelectorAll(".language-switch a[href]")) {
-    if (!link.dataset.home) link.dataset.home = link.getAttribute("href").replace(/[?#].*$/, "");
-    link.setAttribute("href", link.dataset.home + suffix);
-  }
 }

@@ -1,0 +1,121 @@
+"""The build cache: a per-user store of work that depends only on its inputs: parsed YAML,
+pinyin readings, and the lasting results of the memo (cache/memo.py) such as each
+category's data files.
+
+Parsing 30,000 name cards takes seconds; unpickling them a fraction of that. Entries are
+keyed by what they were made from, so a stale entry is never used, only left out of the
+next save. The cache lives in ``$SITEGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/sitegen``,
+else ``~/.cache/sitegen`` (one file per project folder), and never in the project itself:
+loading a pickle can run code, and a repository someone else wrote must not be able to
+bring one along. Set ``SITEGEN_CACHE_DIR`` to an empty value to switch the cache off.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+from sitegen import __version__
+from sitegen.cache.keys import content_key
+from sitegen.errors import Problem
+
+log = logging.getLogger(__name__)
+
+CACHE_VERSION = 1
+
+
+def cache_dir() -> Path | None:
+    given = os.environ.get("SITEGEN_CACHE_DIR")
+    if given is not None:
+        return Path(given) if given else None
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "sitegen"
+
+
+class BuildCache:
+    """The cache of one project: a folder with one pickle per parsed file, and the pinyin.
+
+    ``save`` writes the entries made by this run and removes those it did not use.
+    """
+
+    def __init__(self, project_dir: Path) -> None:
+        root = cache_dir()
+        project = str(project_dir.resolve())
+        self.folder = root / content_key(project)[:24] if root else None
+        self._used: set[str] = set()
+        self._new: dict[str, Any] = {}
+        # Entries in memory, for the next build of the same process (sitegen serve).
+        self._memory: dict[str, Any] = {}
+        self.pinyin: dict[str, str] = self._load("pinyin") or {}
+        self._pinyin_count = len(self.pinyin)
+
+    def _load(self, name: str) -> Any:
+        if self.folder is None:
+            return None
+        try:
+            with (self.folder / f"{name}.pickle").open("rb") as f:
+                data = pickle.load(f)
+            if isinstance(data, tuple) and data[0] == (CACHE_VERSION, __version__):
+                return data[1]
+        except FileNotFoundError:
+            pass
+        except Exception as exc:  # a damaged or foreign entry is only slower work
+            log.debug("ignoring the cache entry %s/%s: %s", self.folder, name, exc)
+        return None
+
+    def _store(self, name: str, value: Any) -> None:
+        assert self.folder is not None
+        path = self.folder / f"{name}.pickle"
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with tmp.open("wb") as f:
+            pickle.dump(((CACHE_VERSION, __version__), value), f, pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+
+    def parsed(self, key: str) -> tuple[Any, list[Problem]] | None:
+        """A file's parsed data and the problems found parsing it, by ``content_key``."""
+        found: tuple[Any, list[Problem]] | None = self.value(key)
+        return found
+
+    def store_parsed(self, key: str, data: Any, problems: list[Problem]) -> None:
+        self.store_value(key, (data, problems))
+
+    def value(self, key: str) -> Any:
+        """What was stored under ``key`` (a digest of everything it was made from), or None."""
+        found = self._memory.get(key)
+        if found is None:
+            found = self._load(key)
+        if found is not None:
+            self._used.add(key)
+            self._memory[key] = found
+        return found
+
+    def store_value(self, key: str, value: Any) -> None:
+        self._used.add(key)
+        self._new[key] = self._memory[key] = value
+
+    def save(self, disk: bool = True) -> None:
+        """After a build: keep in memory what it used; with ``disk``, write the new entries
+        and the pinyin, and delete unused ones. A long-lived process writes when it is done,
+        not after every edit."""
+        if self._used:
+            self._memory = {k: v for k, v in self._memory.items() if k in self._used}
+            self._new = {k: v for k, v in self._new.items() if k in self._used}
+            self._used.clear()
+        if self.folder is None or not disk:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            for key, value in self._new.items():
+                self._store(key, value)
+            if len(self.pinyin) != self._pinyin_count:
+                self._store("pinyin", self.pinyin)
+                self._pinyin_count = len(self.pinyin)
+            for path in self.folder.glob("*.pickle"):
+                if path.stem not in self._memory and path.stem != "pinyin":
+                    path.unlink(missing_ok=True)
+        except OSError as exc:
+            log.debug("could not save the build cache in %s: %s", self.folder, exc)
+        self._new.clear()

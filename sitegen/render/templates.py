@@ -1,0 +1,85 @@
+"""The theme's Jinja templates (autoescaped, strict): loading, rendering, and theme errors
+reported as ``template:line: message`` naming the page being rendered."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from sitegen.errors import BuildError
+
+
+def theme_key(root: Path) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and modification times of the files below ``root``: a theme's key."""
+    entries = []
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            st = path.stat()
+            entries.append((path.relative_to(root).as_posix(), st.st_size, st.st_mtime_ns))
+    return tuple(entries)
+
+
+def make_environment(theme: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(theme / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+class Templates:
+    """Renders templates of one environment, each loaded once, with errors made readable."""
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self.env = env
+        self._loaded: dict[str, jinja2.Template] = {}
+        self._fragments: dict[tuple[Any, ...], Markup] = {}
+
+    def render(self, name: str, context: dict[str, Any], page: str) -> bytes:
+        """The template ``name`` filled with ``context``, as UTF-8; ``page`` names it in errors."""
+        template = self._loaded.get(name)
+        if template is None:
+            template = self._loaded[name] = self.get(name)
+        try:
+            return template.render(context).encode("utf-8")
+        except jinja2.TemplateError as exc:
+            raise template_error(exc, page) from None
+
+    def get(self, name: str) -> jinja2.Template:
+        try:
+            return self.env.get_template(name)
+        except jinja2.TemplateError as exc:
+            raise template_error(exc, name) from None
+
+    def once(self, *key: Any, caller: Callable[[], str]) -> Markup:
+        """``{% call once(name, locale) %}...{% endcall %}``: the body, rendered once per key.
+
+        For the parts of a page that are the same on every page of a locale (the links in
+        the head, the footer): 90,000 name cards render them once instead of 90,000 times.
+        The body must depend on nothing but the key and the site; output is the same.
+        """
+        fragment = self._fragments.get(key)
+        if fragment is None:
+            fragment = self._fragments[key] = Markup(caller())
+        return fragment
+
+
+def template_error(exc: jinja2.TemplateError, page: str) -> BuildError:
+    """A theme error as ``template:line: message``, naming the page being rendered."""
+    where = ""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = f"{exc.filename or exc.name}:{exc.lineno}: "
+    else:
+        frames = [
+            f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".html")
+        ]
+        if frames:
+            where = f"{frames[-1].filename}:{frames[-1].lineno}: "
+    return BuildError(f"{where}theme error while rendering {page}: {exc.message or exc}")
