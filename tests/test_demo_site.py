@@ -56,6 +56,22 @@ def test_demo_has_thousands_of_facilities_in_three_locales(
     assert len(features) == counts["toilet"]
 
 
+def test_english_pages_show_the_publishers_english_where_it_gives_one(
+    demo: tuple[BuildResult, Path],
+) -> None:
+    """Hong Kong publishes English and (for recycling points) Simplified Chinese: shown as given,
+    not romanized or converted."""
+    _, out = demo
+    toilet = (out / "en/toilet/hk-toilet-7234fc/index.html").read_text()
+    assert "<h1>Lin Tong Mei Public Toilet" in toilet
+    assert "Food and Environmental Hygiene Department" in toilet and "蓮塘尾" not in toilet
+    recycling = (out / "zh-hans/recycling/hk-recycling-1be2c6/index.html").read_text()
+    # The publisher's own Simplified text, where OpenCC would write 社區 as 社区.
+    assert "天耀小区中心" in recycling
+    english = (out / "en/recycling/hk-recycling-1be2c6/index.html").read_text()
+    assert "Jockey Club Tin Yiu Youth S.P.O.T." in english
+
+
 def _sample_pages(out: Path) -> list[Path]:
     """Every kind of page in every locale: what the HTML checker looks at."""
     pages = [out / "index.html", out / "404.html"]
