@@ -5,10 +5,14 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
+import math
+import multiprocessing
 import re
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.context import ForkServerContext, SpawnContext
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +38,7 @@ class Place:
     area: str | None = None  # the district, from the card's own field or its address
 
 
-def load_places(project_dir: Path) -> dict[str, Place]:
+def load_places(project_dir: Path) -> Places:
     """Read and check the site's cards, keeping only each facility's position and address.
 
     Stops after validation (no opening-hour tables, no translations): it runs inside the
@@ -53,7 +57,53 @@ def load_places(project_dir: Path) -> dict[str, Place]:
         places[card.id] = Place(
             card.id, card.category, card.lat, card.lng, address, name, area or area_of(address)
         )
-    return places
+    return Places(places)
+
+
+def load_places_apart(project_dir: Path) -> Places:
+    """``load_places`` in a process of its own, for the report server.
+
+    Reading a city's cards is seconds of Python: in a thread of the server it would hold the
+    interpreter lock from the requests being served, and the reports sent in those seconds
+    would wait up to a second each (benchmarks/report_hostile.py). The other process uses
+    another core, and only its answer, a table of places, comes back.
+    """
+    context: ForkServerContext | SpawnContext = (
+        multiprocessing.get_context("forkserver")
+        if "forkserver" in multiprocessing.get_all_start_methods()  # not on Windows
+        else multiprocessing.get_context("spawn")
+    )
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_send_places, args=(project_dir, sender), name="sitegen-places", daemon=True
+    )
+    child.start()
+    sender.close()
+    try:
+        outcome = receiver.recv()
+    except EOFError:
+        raise SitegenError(
+            f"the process reading the facilities ended without an answer "
+            f"(exit code {child.join(5) or child.exitcode})"
+        ) from None
+    finally:
+        receiver.close()
+    child.join(5)
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return Places(outcome)
+
+
+def _send_places(project_dir: Path, sender: Connection) -> None:
+    outcome: dict[str, Place] | BaseException
+    try:
+        outcome = dict(load_places(project_dir))
+    except (SitegenError, OSError) as exc:
+        outcome = exc
+    except Exception as exc:  # whatever it was, the server hears of it rather than waiting
+        outcome = SitegenError(f"reading the facilities failed: {exc!r}")
+    sender.send(outcome)
+    sender.close()
 
 
 def _text(value: Any, config: SiteConfig) -> str | None:
@@ -75,18 +125,58 @@ def area_of(address: str | None) -> str | None:
     return match.group(1) if match else None
 
 
+CELL_DEG = 0.01  # grid cells of about a kilometre
+METRES_PER_DEGREE = 111_000.0  # of latitude, rounded down: the cells scanned reach far enough
+
+
+class Places(Mapping[str, Place]):
+    """The site's places by id, with a grid of their positions for ``nearest``.
+
+    A report by position asks for the nearest place on every submission, in the server's
+    event loop: a scan of a city's 30,000 places there holds up every other request.
+    """
+
+    def __init__(self, places: Mapping[str, Place]) -> None:
+        self._by_id = dict(places)
+        grid: dict[tuple[int, int], list[Place]] = {}
+        for place in self._by_id.values():
+            grid.setdefault(_cell(place.lat, place.lng), []).append(place)
+        self._grid = grid
+
+    def __getitem__(self, key: str) -> Place:
+        return self._by_id[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_id)
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def nearest(self, lat: float, lng: float, within_m: float) -> Place | None:
+        """The place nearest a point, if one is within ``within_m`` metres."""
+        reach_lat = within_m / METRES_PER_DEGREE
+        reach_lng = min(reach_lat / max(math.cos(math.radians(lat)), 1e-6), 180.0)
+        low, high = _cell(lat - reach_lat, lng - reach_lng), _cell(lat + reach_lat, lng + reach_lng)
+        best, best_distance = None, within_m
+        for row in range(low[0], high[0] + 1):
+            for column in range(low[1], high[1] + 1):
+                for place in self._grid.get((row, column), ()):
+                    distance = haversine_m((lng, lat), (place.lng, place.lat))
+                    if distance <= best_distance:
+                        best, best_distance = place, distance
+        return best
+
+
+def _cell(lat: float, lng: float) -> tuple[int, int]:
+    return math.floor(lat / CELL_DEG), math.floor(lng / CELL_DEG)
+
+
 def nearest_place(
     places: Mapping[str, Place], lat: float, lng: float, within_m: float
 ) -> Place | None:
-    """The place nearest a point, if one is within ``within_m`` metres (a plain scan)."""
-    best, best_distance = None, within_m
-    for place in places.values():
-        if abs(place.lat - lat) > 0.01 or abs(place.lng - lng) > 0.01:
-            continue  # about a kilometre: never within reach, skip the trigonometry
-        distance = haversine_m((lng, lat), (place.lng, place.lat))
-        if distance <= best_distance:
-            best, best_distance = place, distance
-    return best
+    """The place nearest a point, if one is within ``within_m`` metres."""
+    indexed = places if isinstance(places, Places) else Places(places)
+    return indexed.nearest(lat, lng, within_m)
 
 
 class FacilityIndex:
@@ -117,7 +207,8 @@ class FacilityIndex:
     def _load(self) -> None:
         assert self._loader is not None
         try:
-            places = self._loader()
+            loaded = self._loader()
+            places = loaded if isinstance(loaded, Places) else Places(loaded)
         except ContentError as exc:
             log.error(
                 "facility index unavailable: %d problem(s) in the content, first: %s",

@@ -16,7 +16,7 @@ from sitegen.i18n.localize import Localizer, LText
 from sitegen.pipeline.config import SiteConfig, load_config
 from sitegen.pipeline.services import Catalog, build_catalog
 from sitegen.reports.cases.deadlines import Deadlines
-from sitegen.reports.facilities import FacilityIndex, load_places
+from sitegen.reports.facilities import FacilityIndex, load_places_apart
 from sitegen.reports.records import TicketMaker, ticket_prefix
 from sitegen.reports.server_config import (
     JurisdictionSpec,
@@ -106,7 +106,7 @@ def _jurisdiction(
     localizer = Localizer(config.locales, config.source_locale, config.chinese_variant)
     deadlines = dict(spec.deadlines)
     default_hours = deadlines.pop("default", None)
-    loader = partial(load_places, spec.project) if settings.load_facilities else None
+    loader = partial(load_places_apart, spec.project) if settings.load_facilities else None
     token = env.get(spec.staff_token_env or token_variable(jid)) or (
         None if several else settings.staff_token
     )
