@@ -137,10 +137,13 @@ def tianditu_page(browser: Browser, tianditu_site: PresetSite) -> Iterator[Page]
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     yield page
+    # What the page met while the test ran: once the routes are gone, a tile still in
+    # flight goes to the (unreachable) real host and fails, which is no fault of the page.
+    met = list(errors)
     # Tiles still in flight must not be answered from a context being closed.
     context.unroute_all(behavior="ignoreErrors")
     context.close()
-    assert errors == []  # a CSP violation, a tile refused by the stand-in, a script error
+    assert met == []  # a CSP violation, a tile refused by the stand-in, a script error
 
 
 def test_tianditu_base_and_annotation_tiles_render_together(
