@@ -12,7 +12,8 @@ for dense screens as most tile services do), serves the built
 site as a CDN would (the precompressed .br/.gz copies, ``immutable`` for hashed assets and
 data, ``no-cache`` for pages and sw.js) and runs Lighthouse in Debian's Chromium. It prints,
 per page and locale, the median of the runs: the four category scores and FCP, LCP, TBT, CLS,
-and the audits that cost points.
+and the audits that cost points. The report endpoint is this server too: it answers a card's
+request for its place's ratings as the real one would, so the page meets no unreachable host.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ import brotli
 from PIL import Image, ImageDraw
 
 from sitegen.build.stages import build
+from sitegen.reports.feedback import NOT_RATED
 from sitegen.serve.static import StaticHandler
 
 REPO = Path(__file__).resolve().parent.parent
@@ -52,6 +54,8 @@ METRICS = {
     "TBT": "total-blocking-time",
     "CLS": "cumulative-layout-shift",
 }
+REPORTS = "open311/v2/"
+RATINGS = re.compile(rf"^/{REPORTS}places/[^/?]+/ratings\.json(\?|$)")
 HASHED = re.compile(r"\.[0-9a-f]{10}\.")  # assets/…/NAME.HASH.EXT and data/…/NAME.HASH.json
 
 
@@ -63,6 +67,13 @@ class CdnHandler(StaticHandler):
     (the build leaves HTML to the CDN), hashed files cached for good, the rest revalidated."""
 
     def send_head(self) -> io.BytesIO | Any:
+        if RATINGS.match(self.path):  # the report endpoint's answer for a place nobody rated
+            body = json.dumps(NOT_RATED).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return io.BytesIO(body)
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
@@ -173,6 +184,10 @@ def build_demo(work: Path, tiles: str, base: str) -> Path:
     text = site_yaml.read_text("utf-8")
     text, count = re.subn(r"url: https://tile\.openstreetmap\.org/\S+", f"url: {tiles}", text)
     assert count, "the demo's site.yaml has no OpenStreetMap tile URL to replace"
+    # The demo's report endpoint is a made-up host: here it is this server, which answers
+    # the one call a page makes of it (a place's ratings), as a real endpoint would.
+    text, count = re.subn(r"endpoint: https://\S+", f"endpoint: {base}{REPORTS}", text)
+    assert count, "the demo's site.yaml has no report endpoint to replace"
     site_yaml.write_text(text, "utf-8")
     out = work / "public"
     result = build(project, out, base_url=base)
