@@ -111,6 +111,32 @@ def test_nearest_puts_the_first_row_in_view_and_on_the_map(
     assert_on_visible_map(page, page.locator("#map .you"))
 
 
+def test_far_from_every_place_without_tiles_the_fit_shows_both_below_the_notice(
+    located: BrowserContext, served_site: ServedSite
+) -> None:
+    """Offline or with the tile host down, the notice covers the top of the map: the fit
+    keeps the person and the first pin below it, as it keeps them below the search bar.
+    The person is 30 km north of every place: the fit spans the map, the person at its top."""
+    located.set_geolocation({"latitude": 22.82, "longitude": 114.06, "accuracy": 25})
+    located.route(f"{served_site.tiles}/**", lambda route: route.abort())
+    page = located.new_page()
+    open_app(page, served_site, "en/#map=12/22.60/114.20")
+    notice = page.locator("#map-notice")
+    expect(notice).to_be_visible(timeout=15_000)
+    page.get_by_role("button", name="Nearest to me", exact=True).click()
+    expect(page.locator("#results-list .result").first).to_contain_text("30 km south")
+    below = box(notice)["y"] + box(notice)["height"]
+    _, sheet_top = visible_map_area(page)
+    for shown in (
+        page.locator('#map [data-result="toilet/ft-lianhua-south"]'),
+        page.locator("#map .you"),
+    ):
+        expect(shown).to_be_visible()
+        found = box(shown)
+        centre_y = found["y"] + found["height"] / 2
+        assert below <= centre_y <= sheet_top, (below, sheet_top, found)
+
+
 def test_the_person_is_a_blue_dot_with_an_accuracy_circle_not_a_place_marker(
     located: BrowserContext, served_site: ServedSite
 ) -> None:

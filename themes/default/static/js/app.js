@@ -301,8 +301,14 @@ function mapMoved() {
   }, 250);
 }
 
+// What the "map unavailable" notice covers of the map (measured as it is shown): the map
+// fits places below it, as it does below the search bar.
+let noticeBottom = 0;
+
 function mapAvailable(ok) {
-  $("map-notice").hidden = ok;
+  const notice = $("map-notice");
+  notice.hidden = ok;
+  noticeBottom = ok ? 0 : notice.getBoundingClientRect().bottom;
   status.mapDown(!ok);
 }
 
@@ -317,7 +323,10 @@ async function startMap() {
     },
     onMove: mapMoved,
     onAvailability: mapAvailable,
-    occluded: () => sheet.occluded(),
+    occluded: () => {
+      const covered = sheet.occluded();
+      return { ...covered, top: Math.max(covered.top, noticeBottom) };
+    },
   });
   if (!map) {
     $("map-shell").classList.add("map-failed");

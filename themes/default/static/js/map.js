@@ -31,6 +31,18 @@ function divIcon(className, inner, size) {
   return L.divIcon({ className, html: inner, iconSize: [size, size] });
 }
 
+// Leaflet keeps the whole map inside its maxBounds, and a phone's tall map at a low zoom
+// (a person 30 km from the nearest place) spans degrees: a city's own bounds would pin the
+// view to their centre and push the places the map was fitted to under the sheet.
+const ROOM_DEG = 2;
+
+/** The area the map may show: the site's bounds, with half their size or ROOM_DEG around. */
+function roomAround(south, west, north, east) {
+  const lat = Math.max((north - south) / 2, ROOM_DEG);
+  const lng = Math.max((east - west) / 2, ROOM_DEG);
+  return L.latLngBounds([Math.max(-85, south - lat), west - lng], [Math.min(85, north + lat), east + lng]);
+}
+
 /**
  * A map in `element`; `view` is the initial {zoom, lat, lng, layer} or null. Callbacks:
  * onSelect(categoryIndex, i) for a point's marker, onMove(view) after the view changed,
@@ -64,7 +76,7 @@ export async function createMap({ element, config, t, view, onSelect, onMove, on
     fadeAnimation: false,
     markerZoomAnimation: !STILL,
     inertia: !STILL,
-    maxBounds: L.latLngBounds([south, west], [north, east]).pad(0.5),
+    maxBounds: roomAround(south, west, north, east),
     center: [start.lat, start.lng],
     zoom: start.zoom,
   });
