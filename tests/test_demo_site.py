@@ -9,10 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from sitegen.build.stages import BuildResult, build
-from sitegen.cli.main import main
 
 from .conftest import REPO
 
@@ -25,9 +23,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildResult, Path]:
     return build(REPO, out), out
 
 
-def test_demo_checks_without_problems_or_warnings() -> None:
-    result = CliRunner().invoke(main, ["check", "--strict", "-C", str(REPO)])
-    assert (result.exit_code, result.output) == (0, "No problems found.\n")
+def test_demo_checks_without_problems_or_warnings(demo: tuple[BuildResult, Path]) -> None:
+    # What `sitegen check --strict` reports (the same load and checks, test_check.py runs
+    # the command itself): a build stops at the first error, and it found no warning.
+    result, _ = demo
+    assert result.site is not None and result.warnings == []
 
 
 def test_demo_has_thousands_of_facilities_in_three_locales(
