@@ -5,7 +5,7 @@
 // The markers repeat the list for the eyes (the list is the way in for keyboards and screen
 // readers), so the canvas is hidden from assistive technology, as the marker pane was.
 
-const PAD = 0.5; // the canvas reaches this far past each edge, so a drag shows no gap
+const PAD = 0.25; // the canvas reaches this far past each edge, so a short drag shows no gap
 const PIN_R = 9; // a single place
 const TAP_SLOP = 8; // px around a marker that still count as a tap on it
 
