@@ -39,11 +39,13 @@ class Place:
 
 
 def load_places(project_dir: Path) -> Places:
-    """Read and check the site's cards, keeping only each facility's position and address.
+    """Read and check the site's cards, keeping only each facility's position and address."""
+    return Places(_place_table(project_dir))
 
-    Stops after validation (no opening-hour tables, no translations): it runs inside the
-    server, and on a large site the rest would only compete with requests for the CPU.
-    """
+
+def _place_table(project_dir: Path) -> dict[str, Place]:
+    """The places by id. Stops after validation (no opening-hour tables, no translations):
+    on a large site the rest would only cost the report server time."""
     config = load_config(project_dir)
     report = Report()
     checked = validate(load_content(config.content_dir, config.locales, report), config, report)
@@ -57,7 +59,7 @@ def load_places(project_dir: Path) -> Places:
         places[card.id] = Place(
             card.id, card.category, card.lat, card.lng, address, name, area or area_of(address)
         )
-    return Places(places)
+    return places
 
 
 def load_places_apart(project_dir: Path) -> Places:
@@ -82,13 +84,15 @@ def load_places_apart(project_dir: Path) -> Places:
     try:
         outcome = receiver.recv()
     except EOFError:
-        raise SitegenError(
-            f"the process reading the facilities ended without an answer "
-            f"(exit code {child.join(5) or child.exitcode})"
-        ) from None
+        outcome = None
     finally:
         receiver.close()
-    child.join(5)
+        child.join(5)
+    if outcome is None:
+        raise SitegenError(
+            f"the process reading the facilities ended without an answer "
+            f"(exit code {child.exitcode})"
+        )
     if isinstance(outcome, BaseException):
         raise outcome
     return Places(outcome)
@@ -97,7 +101,7 @@ def load_places_apart(project_dir: Path) -> Places:
 def _send_places(project_dir: Path, sender: Connection) -> None:
     outcome: dict[str, Place] | BaseException
     try:
-        outcome = dict(load_places(project_dir))
+        outcome = _place_table(project_dir)  # the grid is made on the receiving side
     except (SitegenError, OSError) as exc:
         outcome = exc
     except Exception as exc:  # whatever it was, the server hears of it rather than waiting
