@@ -51,7 +51,21 @@ def tile_png(z: int, x: int, y: int) -> bytes:
     return buffer.getvalue()
 
 
-class TileHandler(http.server.BaseHTTPRequestHandler):
+class PngHandler(http.server.BaseHTTPRequestHandler):
+    """A quiet loopback server of PNG images: subclasses answer GETs with ``send_png``."""
+
+    def send_png(self, body: bytes) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class TileHandler(PngHandler):
     """A tile server on loopback: ``/Z/X/Y.png`` answers a generated PNG."""
 
     cache: ClassVar[dict[str, bytes]] = {}
@@ -63,14 +77,7 @@ class TileHandler(http.server.BaseHTTPRequestHandler):
             return
         body = self.cache.get(self.path) or tile_png(*map(int, parts))
         self.cache[self.path] = body
-        self.send_response(200)
-        self.send_header("Content-Type", "image/png")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+        self.send_png(body)
 
 
 @dataclass

@@ -8,7 +8,6 @@ resolves the name; anything else off loopback is refused).
 
 from __future__ import annotations
 
-import http.server
 import io
 import os
 import re
@@ -27,7 +26,7 @@ from sitegen.build.stages import build
 from sitegen.serve.production import production_server
 from sitegen.serve.static import SiteServer  # a closed connection is no traceback
 
-from .conftest import SITE, _serve, tile_png
+from .conftest import SITE, PngHandler, _serve, tile_png
 
 KEY = "0a1b2c3d4e5f"
 TIANDITU = re.compile(r"^https://t([0-7])\.tianditu\.gov\.cn/(vec|cva)_w/wmts\?")
@@ -42,7 +41,7 @@ def annotation_png(z: int, x: int, y: int) -> bytes:
     return buffer.getvalue()
 
 
-class TiandituStandIn(http.server.BaseHTTPRequestHandler):
+class TiandituStandIn(PngHandler):
     """Answers ``/vec_w/wmts?...`` and ``/cva_w/wmts?...`` GetTile calls with the right key."""
 
     seen: ClassVar[list[dict[str, str]]] = []
@@ -65,15 +64,7 @@ class TiandituStandIn(http.server.BaseHTTPRequestHandler):
             return
         self.seen.append({"layer": layer, **query})
         z, row, col = (int(query[k]) for k in ("TILEMATRIX", "TILEROW", "TILECOL"))
-        body = tile_png(z, col, row) if layer == "vec" else annotation_png(z, col, row)
-        self.send_response(200)
-        self.send_header("Content-Type", "image/png")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+        self.send_png(tile_png(z, col, row) if layer == "vec" else annotation_png(z, col, row))
 
 
 @dataclass
