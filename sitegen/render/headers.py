@@ -103,11 +103,14 @@ def header_rules(files: Iterable[str], base_path: str, common: dict[str, str]) -
     tree = _tree(names)
     per_pattern: dict[str, dict[str, str]] = {"*": {}}
     values: dict[str, Callable[[str], str | None]] = {
-        name: _same(value) for name, value in common.items()
+        "Cache-Control": cache_control,
+        "Content-Type": _uncommon_type,
     }
-    values["Cache-Control"] = cache_control
-    values["Content-Type"] = _uncommon_type
     for name in HEADER_NAMES:
+        if name in common and name not in values:  # the same for every file: one rule
+            if names:
+                per_pattern["*"][name] = common[name]
+            continue
         if name not in values:
             continue
         for pattern, value in _patterns(tree, "", values[name]):
@@ -118,10 +121,6 @@ def header_rules(files: Iterable[str], base_path: str, common: dict[str, str]) -
         ordered = tuple((n, headers[n]) for n in HEADER_NAMES if n in headers)
         rules.append(Rule(base_path + pattern, ordered))
     return rules
-
-
-def _same(value: str) -> Callable[[str], str | None]:
-    return lambda rel: value
 
 
 def _uncommon_type(rel: str) -> str | None:
