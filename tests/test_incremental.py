@@ -24,6 +24,8 @@ from sitegen.build.stages import build
 from sitegen.cache.store import BuildCache
 from sitegen.cli.main import main
 from sitegen.pipeline import load as load_module
+from sitegen.pipeline import model as model_module
+from sitegen.pipeline import validate as validate_module
 from sitegen.render import appdata as appdata_module
 
 from .conftest import REPO, SITE_YAML, TOILET_CARD, TOILET_CATEGORY, MakeSite
@@ -225,9 +227,11 @@ def test_build_cache_is_used_kept_outside_the_project_and_survives_damage(
     folder = BuildCache(site).folder
     assert folder is not None and folder.parent == build_cache_dir
     cached = [p for p in folder.glob("*.pickle") if p.stem != "pinyin"]
-    # The category and the cards (not the guide), and the lasting results of the memo: the
-    # category's data files, and its GeoJSON and page fingerprints in each locale.
-    assert len(cached) == 26 + 1 + 3 + 3
+    cards = len(list((site / "content/facilities").rglob("*.yaml")))
+    # The parsed category (not the guide), each card file's check and model, and the lasting
+    # results of the memo: the category's data files, its GeoJSON and page fingerprints in
+    # each locale.
+    assert len(cached) == 1 + 2 * cards + 1 + 3 + 3
     assert not any(p.name.endswith(".pickle") for p in site.rglob("*"))
     parsed: list[str] = []
     real_parse = load_module.parse_yaml
@@ -239,7 +243,10 @@ def test_build_cache_is_used_kept_outside_the_project_and_survives_damage(
     edit(card_file(site, 4), "stalls_male: 4", "stalls_male: 5")
     build(site, tmp_path / "second", clean=True)
     # The edited card and the guide (front matter is not cached); the others came cached.
-    assert parsed == ["content/facilities/toilet/futian-0004.yaml", "content/guides/lianhuashan.md"]
+    assert sorted(parsed) == [
+        "content/facilities/toilet/futian-0004.yaml",
+        "content/guides/lianhuashan.md",
+    ]
     for path in cached:
         path.write_bytes(b"not a pickle")
     parsed.clear()
@@ -275,5 +282,33 @@ def test_a_new_process_makes_again_only_the_changed_category_s_results(
     edit(site / "content/facilities/kiosk/k1.yaml", "stalls_male: 4", "stalls_male: 6")
     build(site, out)  # a new BuildSession, as in a new process: only the build cache is shared
     assert made == ["kiosk"]  # the toilets' data files came from the cache
+    build(site, tmp_path / "clean", clean=True)
+    assert tree_digest(out) == tree_digest(tmp_path / "clean")
+
+
+def test_a_new_process_checks_and_models_only_the_edited_card_file(
+    site: Path, tmp_path: Path, build_cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    build(site, out)
+    checked: list[str] = []
+    modelled: list[str] = []
+    real_check, real_model = validate_module._check_file, model_module._facility
+    monkeypatch.setattr(
+        validate_module,
+        "_check_file",
+        lambda source, *a: checked.append(source.path) or real_check(source, *a),
+    )
+    monkeypatch.setattr(
+        model_module,
+        "_facility",
+        lambda card, *a: modelled.append(card.id) or real_model(card, *a),
+    )
+    # New hours renumber the schedules of the cards after it: kept cards still get theirs.
+    edit(card_file(site, 3), HOURS[3], "Mo-Sa 10:00-12:00")
+    build(site, out)  # a new BuildSession, as in a new process: only the build cache is shared
+    assert checked == ["content/facilities/toilet/futian-0003.yaml"]
+    assert modelled == ["futian-0003"]
+    monkeypatch.setenv("SITEGEN_CACHE_DIR", "")  # and with no cache at all, the same site
     build(site, tmp_path / "clean", clean=True)
     assert tree_digest(out) == tree_digest(tmp_path / "clean")

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sitegen import __version__
+from sitegen.cache.keys import PACKAGE_DIR, code_digest
 
 if TYPE_CHECKING:
     from sitegen.pipeline.model import Site
 
 STATE_VERSION = 1  # of the record (build/record.py); part of every page's fingerprint
-PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the sitegen package: its code is an input
 
 
 def _files(root: Path) -> Iterator[Path]:
@@ -73,9 +73,9 @@ def site_digest(site: Site, theme: Path) -> str:
     h.update(repr(site.config).encode("utf-8"))
     content = site.config.content_dir
     shared = [content / "site.yaml", *_files(content / "categories")]
-    code = [p for p in _files(PACKAGE_DIR) if p.suffix == ".py"]
-    for root, paths in ((content, shared), (theme, list(_files(theme))), (PACKAGE_DIR, code)):
+    for root, paths in ((content, shared), (theme, list(_files(theme)))):
         for path in paths:
             h.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
             h.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+    h.update(code_digest().encode())
     return h.hexdigest()

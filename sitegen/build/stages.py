@@ -22,6 +22,7 @@ from sitegen.build.runner import freeze_model, paused_collector
 from sitegen.build.session import BuildSession
 from sitegen.build.snapshot import Snapshot, site_digest
 from sitegen.build.swap import recover
+from sitegen.cache.keys import code_digest
 from sitegen.cache.memo import Memo
 from sitegen.cache.store import BuildCache
 from sitegen.errors import ConfigError, ContentError, Problem, Report
@@ -97,6 +98,8 @@ def load_site(
     config = read_config(project_dir, base_url)
     report = Report()
     report.problems.extend(config.warnings)  # site.yaml's own (config.py)
+    if memo is not None and cache is not None:  # checked cards for the next process
+        memo.disk, memo.namespace = cache, code_digest()
     raw = load_content(config.content_dir, config.locales, report, cache)
     checked = validate(raw, config, report, memo)
     if report.errors:

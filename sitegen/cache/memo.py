@@ -15,7 +15,7 @@ edit makes again only those of the category that changed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sitegen.cache.keys import content_key
@@ -35,11 +35,21 @@ class Memo:
         self.disk: BuildCache | None = None
         self.namespace = ""
 
-    def get(self, kind: str, key: Hashable, make: Callable[[], T], *, lasting: bool = False) -> T:
+    def get(
+        self,
+        kind: str,
+        key: Hashable,
+        make: Callable[[], T],
+        *,
+        lasting: bool = False,
+        shared: Mapping[str, object] | None = None,
+    ) -> T:
         """The result of ``make()`` for ``key``, made now or by an earlier build.
 
         A ``lasting`` result is looked for in (and put into) the build cache too; its key
-        must be made of strings, numbers and tuples of them, whose ``repr`` is stable.
+        must be made of strings, numbers and tuples of them, whose ``repr`` is stable, and
+        the key must also name everything in ``shared``: the objects the result points to
+        that are kept by name, not copied (cache/store.py).
         """
         used = self._used.get(kind)
         if used is None:
@@ -52,22 +62,29 @@ class Memo:
             value = table[key]
             self.hits += 1
         elif lasting and self.disk is not None:
-            value = self._lasting(self.disk, kind, key, make)
+            value = self._lasting(self.disk, kind, key, make, shared)
         else:
             value = make()
             self.misses += 1
         used[key] = value
         return value  # type: ignore[no-any-return]
 
-    def _lasting(self, disk: BuildCache, kind: str, key: Hashable, make: Callable[[], T]) -> T:
+    def _lasting(
+        self,
+        disk: BuildCache,
+        kind: str,
+        key: Hashable,
+        make: Callable[[], T],
+        shared: Mapping[str, object] | None,
+    ) -> T:
         stored_as = content_key("memo", self.namespace, kind, repr(key))
-        value = disk.value(stored_as)
+        value = disk.value(stored_as, shared)
         if value is not None:
             self.hits += 1
             return value  # type: ignore[no-any-return]
         value = make()
         self.misses += 1
-        disk.store_value(stored_as, value)
+        disk.store_value(stored_as, value, shared)
         return value
 
     def sweep(self) -> None:

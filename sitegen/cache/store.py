@@ -12,9 +12,11 @@ bring one along. Set ``SITEGEN_CACHE_DIR`` to an empty value to switch the cache
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import pickle
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -47,17 +49,18 @@ class BuildCache:
         self.folder = root / content_key(project)[:24] if root else None
         self._used: set[str] = set()
         self._new: dict[str, Any] = {}
+        self._shared: dict[str, Mapping[str, object]] = {}  # of new entries that have any
         # Entries in memory, for the next build of the same process (sitegen serve).
         self._memory: dict[str, Any] = {}
         self.pinyin: dict[str, str] = self._load("pinyin") or {}
         self._pinyin_count = len(self.pinyin)
 
-    def _load(self, name: str) -> Any:
+    def _load(self, name: str, shared: Mapping[str, object] | None = None) -> Any:
         if self.folder is None:
             return None
         try:
             with (self.folder / f"{name}.pickle").open("rb") as f:
-                data = pickle.load(f)
+                data = _Unpickler(f, shared or {}).load()
             if isinstance(data, tuple) and data[0] == (CACHE_VERSION, __version__):
                 return data[1]
         except FileNotFoundError:
@@ -71,7 +74,8 @@ class BuildCache:
         path = self.folder / f"{name}.pickle"
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         with tmp.open("wb") as f:
-            pickle.dump(((CACHE_VERSION, __version__), value), f, pickle.HIGHEST_PROTOCOL)
+            pickler = _Pickler(f, self._shared.get(name, {}))
+            pickler.dump(((CACHE_VERSION, __version__), value))
         os.replace(tmp, path)
 
     def parsed(self, key: str) -> tuple[Any, list[Problem]] | None:
@@ -82,19 +86,25 @@ class BuildCache:
     def store_parsed(self, key: str, data: Any, problems: list[Problem]) -> None:
         self.store_value(key, (data, problems))
 
-    def value(self, key: str) -> Any:
-        """What was stored under ``key`` (a digest of everything it was made from), or None."""
+    def value(self, key: str, shared: Mapping[str, object] | None = None) -> Any:
+        """What was stored under ``key`` (a digest of everything it was made from), or None.
+
+        ``shared`` names the objects the value refers to but that are not kept with it (a
+        category its cards point to): the value was stored with the same names.
+        """
         found = self._memory.get(key)
         if found is None:
-            found = self._load(key)
+            found = self._load(key, shared)
         if found is not None:
             self._used.add(key)
             self._memory[key] = found
         return found
 
-    def store_value(self, key: str, value: Any) -> None:
+    def store_value(self, key: str, value: Any, shared: Mapping[str, object] | None = None) -> None:
         self._used.add(key)
         self._new[key] = self._memory[key] = value
+        if shared:
+            self._shared[key] = shared
 
     def save(self, disk: bool = True) -> None:
         """After a build: keep in memory what it used; with ``disk``, write the new entries
@@ -103,6 +113,7 @@ class BuildCache:
         if self._used:
             self._memory = {k: v for k, v in self._memory.items() if k in self._used}
             self._new = {k: v for k, v in self._new.items() if k in self._used}
+            self._shared = {k: v for k, v in self._shared.items() if k in self._new}
             self._used.clear()
         if self.folder is None or not disk:
             return
@@ -119,3 +130,28 @@ class BuildCache:
         except OSError as exc:
             log.debug("could not save the build cache in %s: %s", self.folder, exc)
         self._new.clear()
+        self._shared.clear()
+
+
+class _Pickler(pickle.Pickler):
+    """Writes the ``shared`` objects as their names, not as copies."""
+
+    def __init__(self, file: io.BufferedWriter, shared: Mapping[str, object]) -> None:
+        super().__init__(file, pickle.HIGHEST_PROTOCOL)
+        self.names = {id(obj): name for name, obj in shared.items()}
+
+    def persistent_id(self, obj: object) -> str | None:
+        return self.names.get(id(obj))
+
+
+class _Unpickler(pickle.Unpickler):
+    """Reads a name written by ``_Pickler`` as the object of that name now."""
+
+    def __init__(self, file: io.BufferedReader, shared: Mapping[str, object]) -> None:
+        super().__init__(file)
+        self.shared = shared
+
+    def persistent_load(self, pid: object) -> object:
+        if not isinstance(pid, str) or pid not in self.shared:
+            raise pickle.UnpicklingError(f"no shared object named {pid!r}")
+        return self.shared[pid]

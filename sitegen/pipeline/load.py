@@ -24,11 +24,31 @@ from sitegen.source.located import (
 
 @dataclass
 class SourceFile:
-    """One parsed content file: its display path and its located data."""
+    """One content file: its display path and its located data.
+
+    A name-card file is read at once but parsed only when it is checked (``parsed``): a
+    build that kept the check of the same text from an earlier build never parses it.
+    """
 
     path: str
     data: Any
     key: str = ""  # digest of the path and text: parsed and checked work is kept under it
+    text: str | None = None  # not parsed yet
+
+
+def parsed(source: SourceFile, report: Report) -> Any:
+    """The file's located data, parsed now if the load left it for later.
+
+    Problems of the parse go to ``report``; a file that cannot be parsed is "broken".
+    """
+    if source.text is not None:
+        text, source.text = source.text, None
+        try:
+            source.data = parse_yaml(text, source.path, report)
+        except YamlSyntaxError as exc:
+            report.error(exc.mark, exc.message)
+            source.data = _BROKEN
+    return source.data
 
 
 @dataclass
@@ -63,14 +83,15 @@ def load_content(
 ) -> RawContent:
     """Read every category, facility and guide file below ``content_dir``.
 
-    With a ``cache`` (cache/store.py), a file whose text was parsed before is not parsed again.
+    With a ``cache`` (cache/store.py), a category file whose text was parsed before is not
+    parsed again; name-card files are parsed when they are checked (``parsed``).
     """
     root = content_dir.parent
     categories = _files(content_dir / "categories")
     facilities = _files(content_dir / "facilities")
     return RawContent(
         categories=[_yaml_file(p, root, report, cache) for p in categories],
-        facilities=[_yaml_file(p, root, report, cache) for p in facilities],
+        facilities=[_unparsed_file(p, root, report) for p in facilities],
         guides=_guides(content_dir / "guides", root, locales, report),
     )
 
@@ -112,6 +133,16 @@ def _yaml_file(path: Path, root: Path, report: Report, cache: BuildCache | None)
     except YamlSyntaxError as exc:
         report.error(exc.mark, exc.message)
         return SourceFile(display, _BROKEN)
+
+
+def _unparsed_file(path: Path, root: Path, report: Report) -> SourceFile:
+    display = display_path(path, root)
+    try:
+        text = read_text(path, display)
+    except YamlSyntaxError as exc:  # not a text file
+        report.error(exc.mark, exc.message)
+        return SourceFile(display, _BROKEN)
+    return SourceFile(display, None, content_key("yaml", display, text), text)
 
 
 class _Broken:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from sitegen.cache.keys import content_key
 from sitegen.cache.memo import Memo
 from sitegen.hours.calendar import HolidayCalendar
 from sitegen.hours.compile import compile_schedule
@@ -224,33 +225,63 @@ def _facilities(
 ) -> dict[str, FacilityCard]:
     """Every card as the pages show it, each added to its category, in the cards' order."""
     facilities: dict[str, FacilityCard] = {}
-    for card in checked.cards:
-        category = categories[card.category]
-        key = (epoch, card.digest)  # the card's mark is not on its pages
-        facility = memo.get(
-            "facility",
-            key,
-            lambda card=card, category=category: _facility(card, category, localizer),  # type: ignore[misc]
-        )
-        if facility.hours is not None:
-            # A schedule's number depends on the cards before it: set on every build.
-            schedule = schedules.add(
-                facility.hours,
-                calendar,
-                memo,
-                (facility.lat, facility.lng),
-                closed.get(card.category, frozenset()),
-            )
-            facility = memo.get(
-                "facility-schedule",
-                (key, schedule),
-                lambda f=facility, n=schedule, c=card: replace(  # type: ignore[misc]
-                    f, schedule=n, digest=f"{c.digest}:{n}:{c.category}"
-                ),
-            )
-        facilities[facility.id] = facility
-        category.facilities.append(facility)
+    for file_key, batch in checked.batches:
+        made = _file_facilities(file_key, batch, categories, localizer, memo, epoch)
+        for card, facility in zip(batch, made, strict=True):
+            if facility.hours is not None:
+                # A schedule's number depends on the cards before it: set on every build.
+                schedule = schedules.add(
+                    facility.hours,
+                    calendar,
+                    memo,
+                    (facility.lat, facility.lng),
+                    closed.get(card.category, frozenset()),
+                )
+                facility = memo.get(
+                    "facility-schedule",
+                    (epoch, card.digest, schedule),
+                    lambda f=facility, n=schedule, c=card: replace(  # type: ignore[misc]
+                        f, schedule=n, digest=f"{c.digest}:{n}:{c.category}"
+                    ),
+                )
+            facilities[facility.id] = facility
+            categories[card.category].facilities.append(facility)
     return facilities
+
+
+def _file_facilities(
+    file_key: str,
+    batch: list[CheckedCard],
+    categories: dict[str, Category],
+    localizer: Localizer,
+    memo: Memo,
+    epoch: str,
+) -> list[FacilityCard]:
+    """The cards of one file (their schedules not numbered yet).
+
+    They are kept together in the build cache, for the next process; each card alone in
+    memory, for the next build of this one (sitegen serve).
+    """
+
+    def make() -> list[FacilityCard]:
+        return [
+            memo.get(
+                "facility",
+                (epoch, card.digest),  # the card's mark is not on its pages
+                lambda card=card: _facility(card, categories[card.category], localizer),  # type: ignore[misc]
+            )
+            for card in batch
+        ]
+
+    if not file_key:
+        return make()
+    return memo.get(
+        "facilities",
+        (epoch, file_key, content_key(*(card.digest for card in batch))),
+        make,
+        lasting=True,
+        shared=categories,  # a card points to its category: kept by its id
+    )
 
 
 def _closure_days(

@@ -15,7 +15,7 @@ from sitegen.errors import Mark, Problem, Report
 from sitegen.geo.crs import CRS_NAMES, to_wgs84
 from sitegen.pipeline.categories import ID_PATTERN, CategoryDef, parse_category
 from sitegen.pipeline.config import SiteConfig
-from sitegen.pipeline.load import RawContent, SourceFile, is_broken
+from sitegen.pipeline.load import RawContent, SourceFile, is_broken, parsed
 from sitegen.pipeline.validate_guides import CheckedGuide, check_guides
 from sitegen.source import schema as s
 from sitegen.source.located import LocatedDict, LocatedList, source_digest
@@ -59,6 +59,8 @@ class CheckedContent:
     # Digest of site.yaml and the category definitions, which every card is checked against.
     epoch: str = ""
     card_ids: Mapping[str, Mark] = field(default_factory=dict)
+    # The valid cards again, by the key of the file they came from ("": a file with no key).
+    batches: list[tuple[str, list[CheckedCard]]] = field(default_factory=list)
 
 
 @dataclass
@@ -77,7 +79,8 @@ def validate(
     """Check everything; the result holds only what passed, the report holds the rest.
 
     With a ``memo`` from an earlier build, a facility file whose text, site.yaml and
-    category definitions are unchanged is not checked again (sitegen/cache/memo.py).
+    category definitions are unchanged is not parsed or checked again: the result is kept
+    in memory, and in the build cache for the next process (sitegen/cache/memo.py).
     """
     ctx = s.Context(report, config.locales, config.content_dir)
     checked = CheckedContent()
@@ -133,6 +136,7 @@ def _check_cards(
                 "check",
                 (checked.epoch, source.key),
                 lambda source=source: _check_file(source, config, schemas, ctx),  # type: ignore[misc]
+                lasting=True,
             )
             if source.key
             else _check_file(source, config, schemas, ctx)
@@ -141,17 +145,20 @@ def _check_cards(
         checked.written_ids.update(found.written_ids)
         if found.ids is not None and first_seen.keys().isdisjoint(found.ids):  # all at once
             first_seen.update(found.ids)
-            checked.cards.extend(result for result, _ in found.cards)
-            continue
-        for result, id_mark in found.cards:
-            if result.id in first_seen:
-                ctx.report.error(
-                    id_mark,
-                    f'id: duplicate id "{result.id}", first defined at {first_seen[result.id]}',
-                )
-                continue
-            first_seen[result.id] = id_mark
-            checked.cards.append(result)
+            batch = [result for result, _ in found.cards]
+        else:
+            batch = []
+            for result, id_mark in found.cards:
+                if result.id in first_seen:
+                    ctx.report.error(
+                        id_mark,
+                        f'id: duplicate id "{result.id}", first defined at {first_seen[result.id]}',
+                    )
+                    continue
+                first_seen[result.id] = id_mark
+                batch.append(result)
+        checked.cards.extend(batch)
+        checked.batches.append((source.key, batch))
     checked.card_ids = first_seen
 
 
@@ -160,7 +167,9 @@ def _check_file(
 ) -> _FileCheck:
     ctx = s.Context(Report(), outer.locales, outer.content_root)
     found = _FileCheck(ctx.report.problems, [], [])
-    data = source.data
+    data = parsed(source, ctx.report)
+    if is_broken(data):
+        return found
     if isinstance(data, LocatedDict):
         cards: list[Any] = [data]
     elif isinstance(data, LocatedList):
