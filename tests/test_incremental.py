@@ -230,8 +230,8 @@ def test_build_cache_is_used_kept_outside_the_project_and_survives_damage(
     cards = len(list((site / "content/facilities").rglob("*.yaml")))
     # The parsed category (not the guide), each card file's check and model, and the lasting
     # results of the memo: the category's data files, its GeoJSON and page fingerprints in
-    # each locale.
-    assert len(cached) == 1 + 2 * cards + 1 + 3 + 3
+    # each locale, the sitemap.
+    assert len(cached) == 1 + 2 * cards + 1 + 3 + 3 + 1
     assert not any(p.name.endswith(".pickle") for p in site.rglob("*"))
     parsed: list[str] = []
     real_parse = load_module.parse_yaml

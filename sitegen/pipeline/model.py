@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from sitegen.cache.keys import content_key
@@ -226,27 +226,38 @@ def _facilities(
     """Every card as the pages show it, each added to its category, in the cards' order."""
     facilities: dict[str, FacilityCard] = {}
     for file_key, batch in checked.batches:
-        made = _file_facilities(file_key, batch, categories, localizer, memo, epoch)
-        for card, facility in zip(batch, made, strict=True):
-            if facility.hours is not None:
-                # A schedule's number depends on the cards before it: set on every build.
-                schedule = schedules.add(
-                    facility.hours,
+        numbers = []
+        for card in batch:
+            # A schedule's number depends on the cards before it: found on every build.
+            hours_field = categories[card.category].hours_field
+            hours = card.values.get(hours_field) if hours_field else None
+            numbers.append(
+                None
+                if hours is None
+                else schedules.add(
+                    hours,
                     calendar,
                     memo,
-                    (facility.lat, facility.lng),
+                    (round(card.lat, 6), round(card.lng, 6)),
                     closed.get(card.category, frozenset()),
                 )
-                facility = memo.get(
-                    "facility-schedule",
-                    (epoch, card.digest, schedule),
-                    lambda f=facility, n=schedule, c=card: replace(  # type: ignore[misc]
-                        f, schedule=n, digest=f"{c.digest}:{n}:{c.category}"
-                    ),
-                )
+            )
+        made = _file_facilities(file_key, batch, categories, localizer, memo, epoch)
+        for card, facility, number in zip(batch, made, numbers, strict=True):
+            if number is not None:
+                facility = _numbered(facility, number, card)
             facilities[facility.id] = facility
             categories[card.category].facilities.append(facility)
     return facilities
+
+
+def _numbered(facility: FacilityCard, number: int, card: CheckedCard) -> FacilityCard:
+    """The card with the number of its schedule, which changes when cards before it do."""
+    numbered = object.__new__(FacilityCard)  # a copy, quicker than dataclasses.replace
+    numbered.__dict__.update(
+        facility.__dict__, schedule=number, digest=f"{card.digest}:{number}:{card.category}"
+    )
+    return numbered
 
 
 def _file_facilities(
@@ -257,7 +268,7 @@ def _file_facilities(
     memo: Memo,
     epoch: str,
 ) -> list[FacilityCard]:
-    """The cards of one file (their schedules not numbered yet).
+    """The cards of one file, their schedules not numbered yet.
 
     They are kept together in the build cache, for the next process; each card alone in
     memory, for the next build of this one (sitegen serve).
@@ -334,7 +345,7 @@ def _category(c: CategoryDef, localizer: Localizer) -> Category:
 
 
 def _facility(card: CheckedCard, category: Category, localizer: Localizer) -> FacilityCard:
-    """A card as the pages show it; its schedule number is set by ``build_site``."""
+    """A card as the pages show it; its schedule is numbered by ``_facilities``."""
     v = card.values
     values: dict[str, Any] = {}
     for name, fd in category.fields.items():

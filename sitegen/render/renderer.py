@@ -24,7 +24,7 @@ from sitegen.i18n.localize import LOCALE_NAMES, LOCALE_SHORT, slug
 from sitegen.i18n.romanize import romanized
 from sitegen.pipeline.guides import Guide
 from sitegen.pipeline.model import FacilityCard, Site
-from sitegen.render import icons, precache
+from sitegen.render import icons, precache, sitemap
 from sitegen.render.appconfig import app_config
 from sitegen.render.appdata import build_app_data, category_key
 from sitegen.render.assets import ThemeAssets, collect_assets, import_map_script
@@ -47,7 +47,7 @@ from sitegen.render.page import Page
 from sitegen.render.plan import PagePlan
 from sitegen.render.ratings import PlaceRatings
 from sitegen.render.report_form import ReportForm
-from sitegen.render.sitemap import robots_txt, sitemaps
+from sitegen.render.sitemap import robots_txt
 from sitegen.render.strings import load_strings
 from sitegen.render.templates import Templates, make_environment, theme_key
 from sitegen.render.urls import SiteUrls
@@ -199,9 +199,12 @@ class Renderer:
         yield "index.html", root
         yield "404.html", self._render_root("404.html")
         paths = hashlib.blake2b("\0".join(p.path for p in self.pages).encode()).hexdigest()
-        key = (self.site.epoch, self.site.config.base_url, paths)
+        key = (self.site.epoch, self.site.config.base_url, paths, *sitemap.limits())
         yield from self.memo.get(
-            "sitemap", key, lambda: sitemaps(self.pages, self.alternates, self.urls)
+            "sitemap",
+            key,
+            lambda: sitemap.sitemaps(self.pages, self.alternates, self.urls),
+            lasting=True,
         )
         yield "robots.txt", robots_txt(self.urls)
         yield from self.offline.files(plan, kept, self.render_page)

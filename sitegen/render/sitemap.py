@@ -25,6 +25,11 @@ _HEAD = (
 _TAIL = "</urlset>\n"
 
 
+def limits() -> tuple[int, int]:
+    """URLs and bytes of one sitemap file at most (a key of the kept sitemaps)."""
+    return SITEMAP_MAX_URLS, SITEMAP_MAX_BYTES
+
+
 def robots_txt(urls: SiteUrls) -> bytes:
     return f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute_url('sitemap.xml')}\n".encode()
 
