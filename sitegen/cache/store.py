@@ -140,8 +140,16 @@ class _Pickler(pickle.Pickler):
         super().__init__(file, pickle.HIGHEST_PROTOCOL)
         self.names = {id(obj): name for name, obj in shared.items()}
 
-    def persistent_id(self, obj: object) -> str | None:
-        return self.names.get(id(obj))
+    def reducer_override(self, obj: object) -> Any:
+        # Asked of instances of classes only, not of every text and number (persistent_id
+        # is): pickling a city's cards stays as quick as without shared objects.
+        name = self.names.get(id(obj))
+        return NotImplemented if name is None else (_shared_object, (name,))
+
+
+def _shared_object(name: str) -> object:
+    """Stands for a shared object in a pickle; ``_Unpickler`` reads it as the object."""
+    raise pickle.UnpicklingError(f"the shared object {name!r} is read by the build cache only")
 
 
 class _Unpickler(pickle.Unpickler):
@@ -151,7 +159,12 @@ class _Unpickler(pickle.Unpickler):
         super().__init__(file)
         self.shared = shared
 
-    def persistent_load(self, pid: object) -> object:
-        if not isinstance(pid, str) or pid not in self.shared:
-            raise pickle.UnpicklingError(f"no shared object named {pid!r}")
-        return self.shared[pid]
+    def find_class(self, module: str, name: str) -> Any:
+        if module == __name__ and name == "_shared_object":
+            return self._named
+        return super().find_class(module, name)
+
+    def _named(self, name: str) -> object:
+        if name not in self.shared:
+            raise pickle.UnpicklingError(f"no shared object named {name!r}")
+        return self.shared[name]
