@@ -3,6 +3,7 @@
 Run by hand, on a machine that is otherwise quiet (Lighthouse does not correct for a busy CPU):
 
     .venv/bin/python benchmarks/lighthouse.py [--runs 3] [--card toilet/ID] [--reuse DIR]
+        [--locales zh-hant,zh-hans,en] [--pages home,card]
 
 It installs Lighthouse from npm into benchmarks/lighthouse/ (``npm ci``, pinned in its
 package-lock.json), builds the demo with its tile layer pointed at a tile server on loopback
@@ -249,6 +250,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs per page (default 3)")
     parser.add_argument("--card", help="CATEGORY/ID of the name card (default: the first toilet)")
     parser.add_argument("--locales", default="zh-hant,zh-hans,en")
+    parser.add_argument("--pages", default="home,card", help="which of home,card (default both)")
     parser.add_argument("--reuse", type=Path, help="keep the build in DIR and reuse it")
     args = parser.parse_args()
     install_lighthouse()
@@ -271,7 +273,7 @@ def main() -> None:
         if not reused:
             build_demo(work, tiles, base)
         card = args.card or first_card(out)
-        pages = [("home", ""), ("card", f"{card}/")]
+        pages = [(n, p) for n, p in (("home", ""), ("card", f"{card}/")) if n in args.pages]
         rows: dict[tuple[str, str], list[dict[str, float]]] = {}
         notes: dict[tuple[str, str], set[str]] = {}
         for run in range(args.runs):

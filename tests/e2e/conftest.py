@@ -69,8 +69,10 @@ class TileHandler(PngHandler):
     """A tile server on loopback: ``/Z/X/Y.png`` answers a generated PNG."""
 
     cache: ClassVar[dict[str, bytes]] = {}
+    served: ClassVar[list[str]] = []  # every path asked for, in order
 
     def do_GET(self) -> None:
+        self.served.append(self.path)
         parts = self.path.strip("/").removesuffix(".png").split("/")
         if len(parts) != 3 or not all(p.isdigit() for p in parts):
             self.send_error(404)

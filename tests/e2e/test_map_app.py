@@ -7,9 +7,9 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import BrowserContext, Locator, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, Route, expect
 
-from .conftest import CIVIC_CENTRE, WEDNESDAY_MORNING, ServedSite
+from .conftest import CIVIC_CENTRE, WEDNESDAY_MORNING, ServedSite, TileHandler
 
 LIANHUA = (114.0572, 22.5535)  # ft-lianhua-south, "Lianhuashan Park South Gate Toilet"
 
@@ -44,6 +44,43 @@ def test_markers_and_tiles_load(phone_page: Page, served_site: ServedSite) -> No
     expect(phone_page.locator("#map")).not_to_have_attribute("data-markers", "0")
     expect(phone_page.locator("#map [data-category='toilet']").first).to_be_visible()
     expect(phone_page.locator("#map-notice")).to_be_hidden()
+
+
+def test_the_first_tiles_show_before_leaflet_where_it_then_draws_them(
+    phone: BrowserContext, served_site: ServedSite
+) -> None:
+    leaflet: list[Route] = []  # Leaflet's module held back until the preview is looked at
+    phone.route(re.compile(r"/leaflet-src\.esm\.js$"), lambda route: leaflet.append(route))
+    page = phone.new_page()
+    TileHandler.served.clear()
+    page.clock.set_fixed_time(WEDNESDAY_MORNING)
+    page.goto(served_site.page_url("en/"), wait_until="commit")
+    preview = page.locator("#map .map-preview img")
+    expect(preview.first).to_be_attached()
+    count = int(page.locator("#map").get_attribute("data-preview-tiles") or 0)
+    expect(preview).to_have_count(count)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#map .map-preview img')].every((i) => i.complete)"
+    )
+    shown = preview.evaluate_all(PLACES)
+    assert count >= 4 and page.locator(".leaflet-container").count() == 0
+    while not leaflet:
+        page.wait_for_timeout(50)
+    leaflet[0].continue_()
+    drawn = page.locator("#map img.leaflet-tile")
+    expect(drawn).to_have_count(count)
+    expect(page.locator("#map .map-preview")).to_have_count(0)
+    # Leaflet's tiles have the addresses and places of the preview's, and came from the page's
+    # image cache: each tile was asked of the tile server once.
+    assert sorted(drawn.evaluate_all(PLACES)) == sorted(shown)
+    assert sorted(TileHandler.served) == sorted({path for path, *_ in shown})
+    page.close()
+
+
+PLACES = """images => images.map((image) => {
+  const box = image.getBoundingClientRect();
+  return [new URL(image.src).pathname, Math.round(box.left), Math.round(box.top)];
+})"""
 
 
 def test_kinds_and_open_now(phone_page: Page, served_site: ServedSite) -> None:

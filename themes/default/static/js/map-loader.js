@@ -28,6 +28,7 @@ export async function loadMap(config, options) {
     await afterPaint(); // Leaflet's module ran in a task of its own; the map gets the next
     return await createMap({ config, ...options });
   } catch {
+    options.element.querySelector(".map-preview")?.remove(); // map-preview.js's
     return null;
   }
 }

@@ -63,7 +63,10 @@ export async function createMap({ element, config, t, view, onSelect, onMove, on
   let selectedAt = null;
   let placeMarker = null;
 
-  element.replaceChildren(); // the "needs JavaScript" note
+  // The notes go; the first tiles shown while Leaflet loaded (tile-warmup.js) stay under
+  // Leaflet's own until those are in, or the map moves.
+  const preview = element.querySelector(".map-preview");
+  element.replaceChildren(...(preview ? [preview] : []));
   element.setAttribute("role", "group");
   element.setAttribute("aria-label", t("map_label"));
   const start = view ?? { lat: config.map.center[1], lng: config.map.center[0], zoom: config.map.zoom };
@@ -83,6 +86,11 @@ export async function createMap({ element, config, t, view, onSelect, onMove, on
   // The map, its tiles and its controls each in a task of their own (see tasks.js).
   await nextTask();
   layers[active].addTo(map);
+  if (preview) {
+    const drop = () => preview.remove();
+    layers[active].once("load", drop);
+    map.once("movestart zoomstart", drop);
+  }
   await nextTask();
   L.control.zoom({ position: "topright", zoomInTitle: t("zoom_in"), zoomOutTitle: t("zoom_out") }).addTo(map);
   L.control.attribution({ prefix: '<a href="https://leafletjs.com">Leaflet</a>' }).addTo(map);

@@ -54,7 +54,7 @@ function parsePoint(raw) {
   return Math.abs(lat) <= 90 && Math.abs(lng) <= 180 ? { lng, lat } : null;
 }
 
-function parseView(hash) {
+export function parseView(hash) {
   const match = /^#map=(\d{1,2})\/(-?[\d.]+)\/(-?[\d.]+)(?:\/([\w-]+))?$/.exec(hash);
   if (!match) return null;
   const [zoom, lat, lng] = [Number(match[1]), Number(match[2]), Number(match[3])];

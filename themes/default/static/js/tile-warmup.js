@@ -1,0 +1,88 @@
+// The first view's tiles, shown before Leaflet is in. The map library loads after the first
+// paint; without this its tiles would start only once it has run. The tiles are exactly those
+// Leaflet's tile layer asks for first (its GridLayer: the tiles covering the map's size around
+// the centre's pixel, at the view's zoom), placed where it places them, so the street map is
+// on the screen while Leaflet loads, and Leaflet's own tiles, made from the same addresses,
+// come from the page's image cache and take their places without a jump.
+
+const TILE = 256;
+const MAX_LATITUDE = 85.0511287798; // Web Mercator's limit, as Leaflet's
+
+/** The pixel of a WGS-84 position at `zoom` in Web Mercator (EPSG:3857), as Leaflet's. */
+function project(lat, lng, zoom) {
+  const scale = TILE * 2 ** zoom;
+  const sin = Math.sin((Math.max(Math.min(MAX_LATITUDE, lat), -MAX_LATITUDE) * Math.PI) / 180);
+  return {
+    x: scale * (0.5 + lng / 360),
+    y: scale * (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI)),
+  };
+}
+
+function subdomain(subdomains, x, y) {
+  const list = typeof subdomains === "string" ? subdomains.split("") : subdomains;
+  return list[Math.abs(x + y) % list.length];
+}
+
+/**
+ * The tiles of `layer` ({url, subdomains}) that a map of `width` x `height` CSS pixels shows
+ * at `view` ({lat, lng, zoom}), nearest the centre first, each as {url, left, top} (its place
+ * in the map, in CSS pixels); none when the address has a placeholder Leaflet's template
+ * would fill from options of its own.
+ */
+export function initialTiles(layer, view, width, height, retina) {
+  const zoom = Math.round(view.zoom);
+  const centre = project(view.lat, view.lng, zoom);
+  const cx = Math.floor(centre.x);
+  const cy = Math.floor(centre.y);
+  const minX = Math.floor((cx - width / 2) / TILE);
+  const maxX = Math.ceil((cx + width / 2) / TILE) - 1;
+  const minY = Math.floor((cy - height / 2) / TILE);
+  const maxY = Math.ceil((cy + height / 2) / TILE) - 1;
+  // The map's top left corner in world pixels, rounded as Leaflet's pixel origin is.
+  const originX = Math.round(centre.x - width / 2);
+  const originY = Math.round(centre.y - height / 2);
+  const count = 2 ** zoom;
+  const tiles = [];
+  for (let y = Math.max(0, minY); y <= Math.min(count - 1, maxY); y++) {
+    for (let x = minX; x <= maxX; x++) {
+      const wrapped = ((x % count) + count) % count;
+      const values = { x: wrapped, y, z: zoom, r: retina ? "@2x" : "", s: subdomain(layer.subdomains ?? "abc", wrapped, y) };
+      const url = layer.url.replace(/\{ *([\w_-]+) *\}/g, (all, key) => (key in values ? String(values[key]) : all));
+      if (/\{ *[\w_-]+ *\}/.test(url)) return [];
+      const distance = (x + 0.5 - cx / TILE) ** 2 + (y + 0.5 - cy / TILE) ** 2;
+      tiles.push({ url, left: x * TILE - originX, top: y * TILE - originY, distance });
+    }
+  }
+  return tiles.sort((a, b) => a.distance - b.distance).map(({ url, left, top }) => ({ url, left, top }));
+}
+
+/**
+ * Shows the first view's tiles of the map in `element` (the active layer's, then its
+ * overlay's) until Leaflet replaces them; returns how many. None when the map has no size.
+ */
+export function previewTiles(config, view, element) {
+  const tile = config.tiles.find((t) => t.id === view?.layer) ?? config.tiles[0];
+  const width = element.clientWidth;
+  const height = element.clientHeight;
+  if (!tile || !width || !height) return 0;
+  const start = view ?? { lat: config.map.center[1], lng: config.map.center[0], zoom: config.map.zoom };
+  const at = { lat: start.lat, lng: start.lng, zoom: Math.min(start.zoom, tile.maxZoom ?? 19) };
+  const retina = (globalThis.devicePixelRatio ?? 1) > 1;
+  const layers = [tile, ...(tile.overlay ? [{ ...tile.overlay, subdomains: tile.overlay.subdomains ?? tile.subdomains }] : [])];
+  const preview = document.createElement("div");
+  preview.className = "map-preview";
+  preview.setAttribute("aria-hidden", "true");
+  let count = 0;
+  for (const layer of layers) {
+    for (const { url, left, top } of initialTiles(layer, at, width, height, retina)) {
+      const image = Object.assign(new Image(TILE, TILE), { alt: "", decoding: "async" });
+      image.style.transform = `translate(${left}px, ${top}px)`;
+      image.onerror = () => image.remove(); // no broken-image boxes while the tiles are down
+      image.src = url;
+      preview.append(image);
+      count += 1;
+    }
+  }
+  element.prepend(preview);
+  return count;
+}
