@@ -312,3 +312,28 @@ def test_a_new_process_checks_and_models_only_the_edited_card_file(
     monkeypatch.setenv("SITEGEN_CACHE_DIR", "")  # and with no cache at all, the same site
     build(site, tmp_path / "clean", clean=True)
     assert tree_digest(out) == tree_digest(tmp_path / "clean")
+
+
+def test_an_output_restored_with_its_file_times_is_built_incrementally(
+    site: Path, tmp_path: Path
+) -> None:
+    """As a CI service restores a kept output folder and its record: another inode, same times."""
+    out = tmp_path / "public"
+    build(site, out)
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    shutil.copytree(out, kept / "public")  # copies file times, as tar and the CI caches do
+    shutil.copy2(BuildState.path_for(out), kept)
+    shutil.rmtree(out)
+    BuildState.path_for(out).unlink()
+    shutil.copytree(kept / "public", out)
+    shutil.copy2(kept / BuildState.path_for(out).name, BuildState.path_for(out))
+    edit(card_file(site, 5), "stalls_male: 4", "stalls_male: 7")
+    again = build(site, out)
+    assert 0 < again.rendered < again.pages / 2
+    build(site, tmp_path / "clean", clean=True)
+    assert tree_digest(out) == tree_digest(tmp_path / "clean")
+    # A copy that did not keep the times is not trusted: every page is made again.
+    shutil.rmtree(out)
+    shutil.copytree(kept / "public", out, copy_function=shutil.copyfile)
+    assert build(site, out).rendered == again.pages

@@ -5,6 +5,7 @@ fingerprint and size, and every file written. Kept next to the output folder
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -19,9 +20,9 @@ class BuildState:
     """What the last build made: its input snapshot, page fingerprints and output files."""
 
     snapshot: Snapshot
-    # (device, inode, modification time) of the output folder it describes: a folder
-    # deleted and made again, or with files added or removed at its top, is another one.
-    output_id: tuple[int, int, int]
+    # Which output folder it describes (``output_id``): one deleted and made again, or
+    # changed at its top, is another; a copy restored with its file times is the same.
+    output_id: str
     pages: dict[str, tuple[str, int]]  # page file -> (fingerprint, size)
     files: set[str]  # every output file, pages and others, with .gz/.br copies
     page_count: int
@@ -43,7 +44,7 @@ class BuildState:
                 return None
             state = cls(
                 Snapshot.from_json(data["snapshot"]),
-                (int(data["output"][0]), int(data["output"][1]), int(data["output"][2])),
+                data["output"] if isinstance(data["output"], str) else "",
                 _pages(data["pages"]),
                 {str(f) for f in data["files"]},
                 int(data["page_count"]),
@@ -56,14 +57,14 @@ class BuildState:
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None
         # A record of another folder (the output was deleted, replaced or moved) is useless.
-        return state if state.output_id == output_id(out_dir) else None
+        return state if state.output_id and state.output_id == output_id(out_dir) else None
 
     def save(self, out_dir: Path) -> None:
         path = self.path_for(out_dir)
         data = {
             "version": STATE_VERSION,
             "snapshot": self.snapshot.to_json(),
-            "output": list(self.output_id),
+            "output": self.output_id,
             # "fingerprint size" strings: ten times faster to write and read than lists.
             "pages": {k: f"{fp} {size}" for k, (fp, size) in self.pages.items()},
             "files": list(self.files),
@@ -90,9 +91,26 @@ def _pages(data: dict[str, str]) -> dict[str, tuple[str, int]]:
     return pages
 
 
-def output_id(out_dir: Path) -> tuple[int, int, int]:
+def output_id(out_dir: Path) -> str:
+    """Which output folder ``out_dir`` holds, as a record of it knows it ("" when none).
+
+    The names, sizes and modification times (whole seconds) of the files at its top (its
+    home page, service worker, header files), and the names of its folders: a folder
+    deleted and made again, or with files changed, added or removed at its top, is another
+    one; a copy restored with its file times, as a CI service restores a kept folder, is the
+    same, so the next build there renders only what changed.
+    """
     try:
-        st = out_dir.stat()
+        entries = sorted(os.scandir(out_dir), key=lambda entry: entry.name)
     except OSError:
-        return (-1, -1, -1)
-    return (st.st_dev, st.st_ino, st.st_mtime_ns)
+        return ""
+    if not entries:
+        return ""
+    h = hashlib.blake2b(digest_size=16)
+    for entry in entries:
+        if entry.is_file(follow_symlinks=False):
+            st = entry.stat(follow_symlinks=False)
+            h.update(f"file {entry.name} {st.st_size} {int(st.st_mtime)}\0".encode())
+        else:
+            h.update(f"other {entry.name}\0".encode())
+    return h.hexdigest()
