@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
+from sitegen.cache.keys import content_key
+from sitegen.cache.memo import Memo
 from sitegen.errors import BuildError
 from sitegen.pipeline.config import SiteConfig
 
@@ -97,10 +99,17 @@ def cache_control(rel: str) -> str:
     return IMMUTABLE if _HASHED.search(rel) else REVALIDATE
 
 
-def header_rules(files: Iterable[str], base_path: str, common: dict[str, str]) -> list[Rule]:
-    """The rules for every file of the output (``.gz``/``.br`` copies left out)."""
+def header_rules(
+    files: Iterable[str], base_path: str, common: dict[str, str], memo: Memo | None = None
+) -> list[Rule]:
+    """The rules for every file of the output (``.gz``/``.br`` copies left out).
+
+    With a ``memo``, the patterns of each top folder (a locale's 30,000 pages) are kept by
+    the digest of the files in it: a build that changed none of its names reuses them.
+    """
     names = sorted(f for f in files if not f.endswith((".gz", ".br")) and f not in HEADER_FILES)
     tree = _tree(names)
+    walk_top = _remembered(memo, names) if memo is not None else _walk
     per_pattern: dict[str, dict[str, str]] = {"*": {}}
     values: dict[str, Callable[[str], str | None]] = {
         "Cache-Control": cache_control,
@@ -113,7 +122,7 @@ def header_rules(files: Iterable[str], base_path: str, common: dict[str, str]) -
             continue
         if name not in values:
             continue
-        for pattern, value in _patterns(tree, "", values[name]):
+        for pattern, value in _patterns(tree, values[name], name, walk_top):
             per_pattern.setdefault(pattern, {})[name] = value
     rules = []
     for pattern in sorted(per_pattern, key=lambda p: (p != "*", p)):
@@ -146,20 +155,55 @@ def _tree(files: list[str]) -> _Tree:
 _MIXED = object()
 
 
+_Walked = tuple[object, list[tuple[str, str]]]
+_Walk = Callable[[_Tree, str, Callable[[str], str | None], str], _Walked]
+
+
 def _patterns(
-    tree: _Tree, prefix: str, value_of: Callable[[str], str | None]
+    tree: _Tree, value_of: Callable[[str], str | None], header: str, walk_top: _Walk
 ) -> list[tuple[str, str]]:
-    """``(pattern, value)`` pairs giving each file below ``prefix`` its value, fewest first."""
-    uniform, found = _walk(tree, prefix, value_of)
+    """``(pattern, value)`` pairs giving each file its value, fewest first."""
+    uniform, found = _walk(tree, "", value_of, header, walk_top)
     if uniform is not _MIXED:
-        return [(prefix + "*", str(uniform))] if uniform is not None else []
+        return [("*", str(uniform))] if uniform is not None else []
     return found
 
 
+def _remembered(memo: Memo, names: list[str]) -> _Walk:
+    """``_walk`` for the top folders, each result kept by the digest of the files in it."""
+    inside: dict[str, list[str]] = {}
+    for rel in names:
+        top, slash, _ = rel.partition("/")
+        if slash:
+            inside.setdefault(top, []).append(rel)
+    digests = {top: content_key(*rels) for top, rels in inside.items()}
+
+    def walk(
+        tree: _Tree, prefix: str, value_of: Callable[[str], str | None], header: str
+    ) -> _Walked:
+        def made() -> tuple[bool, object, list[tuple[str, str]]]:
+            uniform, found = _walk(tree, prefix, value_of, header)
+            return uniform is _MIXED, None if uniform is _MIXED else uniform, found
+
+        mixed, uniform, found = memo.get(
+            "header-patterns", (header, prefix, digests[prefix[:-1]]), made, lasting=True
+        )
+        return (_MIXED if mixed else uniform), found
+
+    return walk
+
+
 def _walk(
-    tree: _Tree, prefix: str, value_of: Callable[[str], str | None]
-) -> tuple[object, list[tuple[str, str]]]:
-    """The value every file below shares (or ``_MIXED``), and the patterns if they differ."""
+    tree: _Tree,
+    prefix: str,
+    value_of: Callable[[str], str | None],
+    header: str,
+    walk_folder: _Walk | None = None,
+) -> _Walked:
+    """The value every file below shares (or ``_MIXED``), and the patterns if they differ.
+
+    ``walk_folder`` walks the folders right below (by default this function again).
+    """
     seen: set[object] = set()
     found: list[tuple[str, str]] = []
     for name, child in sorted(tree.items()):
@@ -172,7 +216,7 @@ def _walk(
                 if name == "index.html":  # the folder's own address serves it
                     found.append((prefix, value))
             continue
-        uniform, inner = _walk(child, path + "/", value_of)
+        uniform, inner = (walk_folder or _walk)(child, path + "/", value_of, header)
         seen.add(uniform)
         if uniform is _MIXED:
             found.extend(inner)

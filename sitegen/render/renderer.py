@@ -212,7 +212,8 @@ class Renderer:
     def header_files(self, files: Iterable[str]) -> Iterator[tuple[str, bytes]]:
         """``_headers`` and its nginx and Caddy forms, for the output's ``files`` (made last)."""
         config = self.site.config
-        rules = header_rules(files, config.base_path, site_headers(config, self.header_csp))
+        common = site_headers(config, self.header_csp)
+        rules = header_rules(files, config.base_path, common, self.memo)
         yield "_headers", headers_file(rules)
         yield "_headers.nginx", nginx_maps(rules, config.base_path)
         yield "_headers.caddy", caddy_headers(rules, config.base_path)
