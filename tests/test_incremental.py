@@ -23,6 +23,7 @@ from sitegen.build.session import BuildSession
 from sitegen.build.stages import build
 from sitegen.cache.store import BuildCache
 from sitegen.cli.main import main
+from sitegen.errors import ContentError
 from sitegen.pipeline import load as load_module
 from sitegen.pipeline import model as model_module
 from sitegen.pipeline import validate as validate_module
@@ -342,3 +343,35 @@ def test_an_output_restored_with_its_file_times_is_built_incrementally(
     shutil.rmtree(out)
     shutil.copytree(kept / "public", out, copy_function=shutil.copyfile)
     assert build(site, out).rendered == again.pages
+
+
+def test_checking_on_every_core_gives_the_same_site_and_the_same_problems(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SITEGEN_CACHE_DIR", "")  # every file checked now, none from a cache
+    built = {}
+    checked: list[int] = []  # files checked in this process (the workers' are not seen here)
+    real = validate_module._check_file
+    monkeypatch.setattr(
+        validate_module, "_check_file", lambda *a: checked.append(os.getpid()) or real(*a)
+    )
+    for parallel in (False, True):
+        monkeypatch.setattr(validate_module, "PARALLEL_CHECK_MIN", 0 if parallel else 10**12)
+        checked.clear()
+        build(site, tmp_path / f"out-{parallel}")
+        built[parallel] = tree_digest(tmp_path / f"out-{parallel}")
+        assert len(checked) == (0 if parallel else 25)
+    assert built[True] == built[False]
+    bad = site / "content/facilities/toilet/broken.yaml"
+    bad.write_text("- id: [unclosed\n", "utf-8")
+    edit(card_file(site, 9), "stalls_male: 4", "stalls_male: many")
+    problems = {}
+    for parallel in (False, True):
+        monkeypatch.setattr(validate_module, "PARALLEL_CHECK_MIN", 0 if parallel else 10**12)
+        with pytest.raises(ContentError) as failed:
+            build(site, tmp_path / "failed")
+        problems[parallel] = [str(p) for p in failed.value.problems]
+    assert problems[True] == problems[False]
+    broken = "content/facilities/toilet/broken.yaml:2:1: YAML syntax error"
+    assert any(p.startswith(broken) for p in problems[True])
+    assert any("futian-0009.yaml" in p and "stalls_male" in p for p in problems[True])

@@ -69,6 +69,14 @@ class Memo:
         used[key] = value
         return value  # type: ignore[no-any-return]
 
+    def known(self, kind: str, key: Hashable, *, lasting: bool = False) -> bool:
+        """Whether ``get`` would find a result for ``key`` without making it."""
+        if key in self._used.get(kind, {}) or key in self._tables.get(kind, {}):
+            return True
+        if not lasting or self.disk is None:
+            return False
+        return self.disk.has(content_key("memo", self.namespace, kind, repr(key)))
+
     def _lasting(
         self,
         disk: BuildCache,

@@ -100,6 +100,12 @@ class BuildCache:
             self._memory[key] = found
         return found
 
+    def has(self, key: str) -> bool:
+        """Whether ``value(key)`` may find something (an entry that fails to load is none)."""
+        if key in self._memory:
+            return True
+        return self.folder is not None and (self.folder / f"{key}.pickle").is_file()
+
     def store_value(self, key: str, value: Any, shared: Mapping[str, object] | None = None) -> None:
         self._used.add(key)
         self._new[key] = self._memory[key] = value

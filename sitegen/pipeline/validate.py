@@ -19,6 +19,7 @@ from sitegen.pipeline.load import RawContent, SourceFile, is_broken, parsed
 from sitegen.pipeline.validate_guides import CheckedGuide, check_guides
 from sitegen.source import schema as s
 from sitegen.source.located import LocatedDict, LocatedList, source_digest
+from sitegen.workers import default_jobs, forked_map
 
 CARD_COMMON: dict[str, s.Field] = {
     "id": s.Text(
@@ -127,6 +128,7 @@ def _check_cards(
     raw: RawContent, config: SiteConfig, ctx: s.Context, checked: CheckedContent, memo: Memo
 ) -> None:
     schemas = {cid: c.card_schema(CARD_COMMON) for cid, c in checked.categories.items()}
+    fresh = _check_new_files(raw, config, schemas, ctx, memo, checked.epoch)
     first_seen: dict[str, Mark] = {}
     for source in raw.facilities:
         if is_broken(source.data):
@@ -135,7 +137,10 @@ def _check_cards(
             memo.get(
                 "check",
                 (checked.epoch, source.key),
-                lambda source=source: _check_file(source, config, schemas, ctx),  # type: ignore[misc]
+                lambda source=source: (
+                    fresh.get(source.key)  # type: ignore[misc]
+                    or _check_file(source, config, schemas, ctx)
+                ),
                 lasting=True,
             )
             if source.key
@@ -160,6 +165,34 @@ def _check_cards(
         checked.cards.extend(batch)
         checked.batches.append((source.key, batch))
     checked.card_ids = first_seen
+
+
+PARALLEL_CHECK_MIN = 2_000_000  # characters of name-card files to check: worth the workers
+
+
+def _check_new_files(
+    raw: RawContent,
+    config: SiteConfig,
+    schemas: dict[str, s.Record],
+    ctx: s.Context,
+    memo: Memo,
+    epoch: str,
+) -> dict[str, _FileCheck]:
+    """The checks of the files no earlier build checked, on every core when they are many
+    (a city's first build: 30,000 cards to parse and check, the largest part of its model)."""
+    new = [
+        source
+        for source in raw.facilities
+        if source.key
+        and source.text is not None
+        and not memo.known("check", (epoch, source.key), lasting=True)
+    ]
+    if len(new) < 2 or sum(len(source.text or "") for source in new) < PARALLEL_CHECK_MIN:
+        return {}
+    found = forked_map(
+        lambda source: _check_file(source, config, schemas, ctx), new, default_jobs()
+    )
+    return {source.key: check for source, check in zip(new, found, strict=True)}
 
 
 def _check_file(
