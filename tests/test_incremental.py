@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from PIL import Image
 
 from sitegen.build import planner, runner
 from sitegen.build.record import BuildState
@@ -375,3 +376,20 @@ def test_checking_on_every_core_gives_the_same_site_and_the_same_problems(
     broken = "content/facilities/toilet/broken.yaml:2:1: YAML syntax error"
     assert any(p.startswith(broken) for p in problems[True])
     assert any("futian-0009.yaml" in p and "stalls_male" in p for p in problems[True])
+
+
+def test_a_kept_check_is_not_used_once_the_images_it_looked_for_change(site: Path) -> None:
+    """A card's check says whether its photos exist: adding the file is a change too."""
+    edit(card_file(site, 6), "stalls_male: 4", "stalls_male: 4\nphotos: [photos/door.jpg]")
+    with pytest.raises(ContentError) as missing:
+        build(site, site / "public")
+    assert [str(p) for p in missing.value.problems] == [
+        "content/facilities/toilet/futian-0006.yaml:9:10: photos: item 1: image file "
+        '"photos/door.jpg" not found in content/'
+    ]
+    (site / "content/photos").mkdir()
+    Image.new("RGB", (64, 48), "teal").save(site / "content/photos/door.jpg")
+    assert build(site, site / "public").pages > 0  # a new process: it looked again
+    (site / "content/photos/door.jpg").unlink()
+    with pytest.raises(ContentError):
+        build(site, site / "public")

@@ -6,10 +6,13 @@ Only content with no errors at all goes on to the model.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from sitegen.cache.keys import content_key
 from sitegen.cache.memo import Memo
 from sitegen.errors import Mark, Problem, Report
 from sitegen.geo.crs import CRS_NAMES, to_wgs84
@@ -128,7 +131,9 @@ def _check_cards(
     raw: RawContent, config: SiteConfig, ctx: s.Context, checked: CheckedContent, memo: Memo
 ) -> None:
     schemas = {cid: c.card_schema(CARD_COMMON) for cid, c in checked.categories.items()}
-    fresh = _check_new_files(raw, config, schemas, ctx, memo, checked.epoch)
+    # A card's check says whether the images it names exist: kept checks hold for these.
+    epoch = f"{checked.epoch}:{_image_files(config.content_dir)}"
+    fresh = _check_new_files(raw, config, schemas, ctx, memo, epoch)
     first_seen: dict[str, Mark] = {}
     for source in raw.facilities:
         if is_broken(source.data):
@@ -136,7 +141,7 @@ def _check_cards(
         found = (
             memo.get(
                 "check",
-                (checked.epoch, source.key),
+                (epoch, source.key),
                 lambda source=source: (
                     fresh.get(source.key)  # type: ignore[misc]
                     or _check_file(source, config, schemas, ctx)
@@ -165,6 +170,24 @@ def _check_cards(
         checked.cards.extend(batch)
         checked.batches.append((source.key, batch))
     checked.card_ids = first_seen
+
+
+def _image_files(content_dir: Path) -> str:
+    """A digest of the image files below the content folder, and of where links among them
+    point (a link out of the folder is a problem of the card that names it)."""
+    found = []
+    for folder, dirs, files in os.walk(content_dir):
+        dirs.sort()
+        for name in dirs:  # not walked into when they are links: where they point, then
+            path = os.path.join(folder, name)
+            if os.path.islink(path):
+                found.append(f"{os.path.relpath(path, content_dir)}/\0{os.path.realpath(path)}")
+        for name in sorted(files):
+            if name.lower().endswith(s.Image.suffixes):
+                path = os.path.join(folder, name)
+                link = os.path.realpath(path) if os.path.islink(path) else ""
+                found.append(f"{os.path.relpath(path, content_dir)}\0{link}")
+    return content_key(*found)
 
 
 PARALLEL_CHECK_MIN = 2_000_000  # characters of name-card files to check: worth the workers
