@@ -393,3 +393,17 @@ def test_a_kept_check_is_not_used_once_the_images_it_looked_for_change(site: Pat
     (site / "content/photos/door.jpg").unlink()
     with pytest.raises(ContentError):
         build(site, site / "public")
+
+
+def test_compiled_templates_are_kept_for_the_next_process_and_a_damaged_one_is_remade(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SITEGEN_CACHE_DIR", str(tmp_path / "cache"))  # this site's alone
+    build(site, tmp_path / "first")
+    kept = sorted((tmp_path / "cache/templates").glob("*.cache"))
+    assert kept  # the theme's templates, compiled
+    for path in kept:
+        path.write_bytes(b"damaged")
+    build(site, tmp_path / "second", clean=True)
+    assert tree_digest(tmp_path / "first") == tree_digest(tmp_path / "second")
+    assert all(path.read_bytes() != b"damaged" for path in kept)  # compiled and kept again
