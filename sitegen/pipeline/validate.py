@@ -55,7 +55,8 @@ class CheckedCard:
 @dataclass
 class CheckedContent:
     categories: dict[str, CategoryDef] = field(default_factory=dict)
-    cards: list[CheckedCard] = field(default_factory=list)
+    # The valid cards, by the key of the file they came from ("": a file with no key).
+    batches: list[tuple[str, list[CheckedCard]]] = field(default_factory=list)
     guides: list[CheckedGuide] = field(default_factory=list)
     # Ids written on any card, valid or not: a guide pointing at a card that has its own
     # errors is not reported again as pointing at an unknown facility.
@@ -63,8 +64,11 @@ class CheckedContent:
     # Digest of site.yaml and the category definitions, which every card is checked against.
     epoch: str = ""
     card_ids: Mapping[str, Mark] = field(default_factory=dict)
-    # The valid cards again, by the key of the file they came from ("": a file with no key).
-    batches: list[tuple[str, list[CheckedCard]]] = field(default_factory=list)
+
+    @property
+    def cards(self) -> list[CheckedCard]:
+        """Every valid card, in the files' order."""
+        return [card for _, batch in self.batches for card in batch]
 
 
 @dataclass
@@ -167,7 +171,6 @@ def _check_cards(
                     continue
                 first_seen[result.id] = id_mark
                 batch.append(result)
-        checked.cards.extend(batch)
         checked.batches.append((source.key, batch))
     checked.card_ids = first_seen
 

@@ -109,7 +109,7 @@ def header_rules(
     """
     names = sorted(f for f in files if not f.endswith((".gz", ".br")) and f not in HEADER_FILES)
     tree = _tree(names)
-    walk_top = _remembered(memo, names) if memo is not None else _walk
+    digests = _folder_digests(names) if memo is not None else {}
     per_pattern: dict[str, dict[str, str]] = {"*": {}}
     values: dict[str, Callable[[str], str | None]] = {
         "Cache-Control": cache_control,
@@ -122,7 +122,8 @@ def header_rules(
             continue
         if name not in values:
             continue
-        for pattern, value in _patterns(tree, values[name], name, walk_top):
+        walk_top = _remembered(memo, name, digests) if memo is not None else _walk
+        for pattern, value in _patterns(tree, values[name], walk_top):
             per_pattern.setdefault(pattern, {})[name] = value
     rules = []
     for pattern in sorted(per_pattern, key=lambda p: (p != "*", p)):
@@ -156,33 +157,36 @@ _MIXED = object()
 
 
 _Walked = tuple[object, list[tuple[str, str]]]
-_Walk = Callable[[_Tree, str, Callable[[str], str | None], str], _Walked]
+_Walk = Callable[[_Tree, str, Callable[[str], str | None]], _Walked]
 
 
 def _patterns(
-    tree: _Tree, value_of: Callable[[str], str | None], header: str, walk_top: _Walk
+    tree: _Tree, value_of: Callable[[str], str | None], walk_top: _Walk
 ) -> list[tuple[str, str]]:
     """``(pattern, value)`` pairs giving each file its value, fewest first."""
-    uniform, found = _walk(tree, "", value_of, header, walk_top)
+    uniform, found = _walk(tree, "", value_of, walk_top)
     if uniform is not _MIXED:
         return [("*", str(uniform))] if uniform is not None else []
     return found
 
 
-def _remembered(memo: Memo, names: list[str]) -> _Walk:
-    """``_walk`` for the top folders, each result kept by the digest of the files in it."""
+def _folder_digests(names: list[str]) -> dict[str, str]:
+    """Each top folder's digest of the names of the files in it."""
     inside: dict[str, list[str]] = {}
     for rel in names:
         top, slash, _ = rel.partition("/")
         if slash:
             inside.setdefault(top, []).append(rel)
-    digests = {top: content_key(*rels) for top, rels in inside.items()}
+    return {top: content_key(*rels) for top, rels in inside.items()}
 
-    def walk(
-        tree: _Tree, prefix: str, value_of: Callable[[str], str | None], header: str
-    ) -> _Walked:
+
+def _remembered(memo: Memo, header: str, digests: dict[str, str]) -> _Walk:
+    """``_walk`` for the top folders, each result for ``header`` kept by the folder's
+    digest (``_folder_digests``)."""
+
+    def walk(tree: _Tree, prefix: str, value_of: Callable[[str], str | None]) -> _Walked:
         def made() -> tuple[bool, object, list[tuple[str, str]]]:
-            uniform, found = _walk(tree, prefix, value_of, header)
+            uniform, found = _walk(tree, prefix, value_of)
             return uniform is _MIXED, None if uniform is _MIXED else uniform, found
 
         mixed, uniform, found = memo.get(
@@ -197,7 +201,6 @@ def _walk(
     tree: _Tree,
     prefix: str,
     value_of: Callable[[str], str | None],
-    header: str,
     walk_folder: _Walk | None = None,
 ) -> _Walked:
     """The value every file below shares (or ``_MIXED``), and the patterns if they differ.
@@ -216,7 +219,7 @@ def _walk(
                 if name == "index.html":  # the folder's own address serves it
                     found.append((prefix, value))
             continue
-        uniform, inner = (walk_folder or _walk)(child, path + "/", value_of, header)
+        uniform, inner = (walk_folder or _walk)(child, path + "/", value_of)
         seen.add(uniform)
         if uniform is _MIXED:
             found.extend(inner)

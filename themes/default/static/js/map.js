@@ -17,6 +17,7 @@ import { createClusterer } from "app/clusters.js";
 import { spatialIndex } from "app/nearest.js";
 import { nextTask } from "app/tasks.js";
 import { tileLayer } from "app/tile-layer.js";
+import { firstView } from "app/tile-warmup.js";
 
 const TILE_TIMEOUT_MS = 8000;
 // Whoever asked for less motion gets the map moved at once, without glides and fades.
@@ -54,7 +55,8 @@ export async function createMap({ element, config, t, view, onSelect, onMove, on
   const [west, south] = config.map.bounds[0];
   const [east, north] = config.map.bounds[1];
   const layers = config.tiles.map(tileLayer); // with their overlays (tile-layer.js)
-  let active = Math.max(0, config.tiles.findIndex((tile) => tile.id === view?.layer));
+  const start = firstView(config, view); // where the preview's tiles are (tile-warmup.js)
+  let active = start.layer;
   let sets = []; // the shown points: [{points, pass}]
   let userMarker = null;
   let accuracyCircle = null;
@@ -69,7 +71,6 @@ export async function createMap({ element, config, t, view, onSelect, onMove, on
   element.replaceChildren(...(preview ? [preview] : []));
   element.setAttribute("role", "group");
   element.setAttribute("aria-label", t("map_label"));
-  const start = view ?? { lat: config.map.center[1], lng: config.map.center[0], zoom: config.map.zoom };
   const map = L.map(element, {
     zoomControl: false,
     attributionControl: false,

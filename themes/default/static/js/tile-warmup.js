@@ -57,15 +57,25 @@ export function initialTiles(layer, view, width, height, retina) {
 }
 
 /**
+ * Where the map starts: the view of the address (state.js) or the site's, and the index of
+ * its tile layer in `config.tiles`. The map (map.js) and the preview both start here.
+ */
+export function firstView(config, view) {
+  const start = view ?? { lat: config.map.center[1], lng: config.map.center[0], zoom: config.map.zoom };
+  const layer = Math.max(0, config.tiles.findIndex((tile) => tile.id === view?.layer));
+  return { lat: start.lat, lng: start.lng, zoom: start.zoom, layer };
+}
+
+/**
  * Shows the first view's tiles of the map in `element` (the active layer's, then its
  * overlay's) until Leaflet replaces them; returns how many. None when the map has no size.
  */
 export function previewTiles(config, view, element) {
-  const tile = config.tiles.find((t) => t.id === view?.layer) ?? config.tiles[0];
+  const start = firstView(config, view);
+  const tile = config.tiles[start.layer];
   const width = element.clientWidth;
   const height = element.clientHeight;
   if (!tile || !width || !height) return 0;
-  const start = view ?? { lat: config.map.center[1], lng: config.map.center[0], zoom: config.map.zoom };
   const at = { lat: start.lat, lng: start.lng, zoom: Math.min(start.zoom, tile.maxZoom ?? 19) };
   const retina = (globalThis.devicePixelRatio ?? 1) > 1;
   const layers = [tile, ...(tile.overlay ? [{ ...tile.overlay, subdomains: tile.overlay.subdomains ?? tile.subdomains }] : [])];
