@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 import geojson
+import jinja2
+import jinja2.runtime
 import pytest
 from click.testing import CliRunner
 from lxml import etree
@@ -18,6 +20,7 @@ from sitegen.errors import ContentError
 from sitegen.pipeline.config import theme_dir
 from sitegen.render import sitemap
 from sitegen.render.renderer import Renderer
+from sitegen.render.templates import make_environment
 
 from .conftest import MakeSite
 
@@ -348,6 +351,35 @@ def test_once_renders_its_body_once_per_key(site: Path) -> None:
         "{% for i in [1, 2, 3, 4] %}{% call once('n', i % 2) %}{{ i }}{% endcall %}{% endfor %}"
     )
     assert template.render() == "1212"
+
+
+def test_templates_call_functions_as_jinja_does(tmp_path: Path) -> None:
+    # The theme's context calls plain functions directly: those that ask for the context,
+    # and callable objects, must still get what Jinja gives them.
+    (tmp_path / "templates").mkdir()
+    env = make_environment(tmp_path)
+
+    @jinja2.pass_context
+    def where(context: jinja2.runtime.Context) -> str:
+        return str(context["place"])
+
+    class Greeter:
+        def __call__(self, name: str) -> str:
+            return f"hi {name}"
+
+    def stops() -> str:
+        raise StopIteration
+
+    template = env.from_string(
+        "{{ where() }}|{{ greet('x') }}|{{ upper('a<b') }}|"
+        "{% for i in [1] %}{{ where() }}{{ loop.index }}{% endfor %}|{{ stops() is undefined }}"
+    )
+    rendered = template.render(
+        place="<here>", where=where, greet=Greeter(), upper=str.upper, stops=stops
+    )
+    assert rendered == "&lt;here&gt;|hi x|A&lt;B|&lt;here&gt;1|True"
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ missing() }}").render()
 
 
 @pytest.mark.parametrize("enabled", [True, False])

@@ -47,6 +47,25 @@ class CardFormatter:
         self.strings = strings
         self.url = url
         self._days: dict[tuple[int, str], list[HoursDay]] = {}
+        self._labels: dict[tuple[str, str], list[tuple[str, Markup]]] = {}
+
+    def field_rows(self, facility: FacilityCard, locale: str) -> list[tuple[Markup, Markup]]:
+        """A name card's details: ``(label, value)`` of each field of its category that it
+        has, in the category's order; hours have a section of their own."""
+        category = facility.category
+        labels = self._labels.get((category.id, locale))
+        if labels is None:  # the same for every card of the category
+            labels = self._labels[category.id, locale] = [
+                (name, localized(category.labels[name], locale))
+                for name, fd in category.fields.items()
+                if fd.kind != "hours"
+            ]
+        values = facility.values
+        return [
+            (label, self.field_value(facility, name, locale))
+            for name, label in labels
+            if name in values
+        ]
 
     def field_value(self, facility: FacilityCard, name: str, locale: str) -> Markup:
         """A category field of a facility, formatted for people reading ``locale``."""

@@ -116,6 +116,7 @@ class Renderer:
             "locale_slug": slug,
             "json": json_script,
             "field_value": cards.field_value,
+            "field_rows": cards.field_rows,
             "next_days": cards.next_days,
             "spans_text": cards.spans_text,
             "weekday_name": cards.weekday_name,

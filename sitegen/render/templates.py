@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import traceback
+import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.runtime
 from markupsafe import Markup
 
 from sitegen.cache.store import cache_dir
@@ -27,7 +29,7 @@ def theme_key(root: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 def make_environment(theme: Path) -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(theme / "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -35,6 +37,36 @@ def make_environment(theme: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         bytecode_cache=_bytecode_cache(),
     )
+    env.context_class = _Context
+    return env
+
+
+# What a template may call with nothing passed in front of its arguments: Python functions,
+# bound methods and built-ins that are not marked ``pass_context`` and the like.
+_PLAIN_CALLABLES = (types.FunctionType, types.MethodType, types.BuiltinFunctionType)
+
+
+class _Context(jinja2.runtime.Context):
+    """Jinja's context with a short way through ``call`` for plain functions.
+
+    A name card calls some seventy functions; Jinja's ``call`` asks each whether it wants
+    the context passed (four attribute lookups) before calling it: a tenth of the render.
+    Plain functions are called at once, with the same result; anything else (macros,
+    callable objects, functions marked ``pass_context``) goes Jinja's own way.
+    """
+
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if type(__obj) not in _PLAIN_CALLABLES or hasattr(__obj, "jinja_pass_arg"):
+            return super().call(__obj, *args, **kwargs)
+        if kwargs:
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception"
+            )
 
 
 class _KeptTemplates(jinja2.FileSystemBytecodeCache):
