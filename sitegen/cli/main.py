@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from sitegen import __version__
+from sitegen.cli.lazy import LazyGroup
 from sitegen.cli.options import PROJECT, examples, exit_on_errors
 from sitegen.cli.progress import BuildProgress
 from sitegen.errors import ContentError, Problem, SitegenError
@@ -23,13 +24,27 @@ def _print_problems(problems: list[Problem], output_format: str = "text", prefix
         click.echo(line, err=output_format == "text")
 
 
+# The commands that live with their parts (the report endpoint's with sitegen.reports, the
+# editor's, the importer's) are imported when they are called or listed: ``sitegen build``
+# does not wait for the report server's modules (a third of a second).
+LAZY_COMMANDS = {
+    "import": "sitegen.cli.importer:import_command",
+    "new": "sitegen.cli.editor:new",
+    "report-server": "sitegen.cli.reports:report_server",
+    "reports": "sitegen.cli.reports:reports",
+    "schema": "sitegen.cli.editor:schema",
+}
+
+
 @click.group(
+    cls=LazyGroup,
+    lazy_commands=LAZY_COMMANDS,
     epilog=examples(
         "sitegen new city-map && cd city-map",
         "sitegen check --strict",
         "sitegen serve",
         "sitegen build -o public",
-    )
+    ),
 )
 @click.version_option(__version__, prog_name="sitegen")
 @click.option("-v", "--verbose", is_flag=True, help="Show debug logging.")
@@ -229,37 +244,6 @@ def preview(project_dir: Path, site_dir: Path | None, host: str, port: int) -> N
         pass
     finally:
         server.server_close()
-
-
-def _register_report_commands() -> None:
-    # The report endpoint's commands live with it (sitegen.reports) and are only imported
-    # when the CLI starts, like the build's.
-    from sitegen.cli.reports import report_server, reports
-
-    main.add_command(report_server)
-    main.add_command(reports)
-
-
-_register_report_commands()
-
-
-def _register_editor_commands() -> None:
-    from sitegen.cli.editor import new, schema
-
-    main.add_command(schema)
-    main.add_command(new)
-
-
-_register_editor_commands()
-
-
-def _register_import_command() -> None:
-    from sitegen.cli.importer import import_command
-
-    main.add_command(import_command)
-
-
-_register_import_command()
 
 
 def run() -> None:

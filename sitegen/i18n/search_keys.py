@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import opencc
-from pypinyin import Style, lazy_pinyin
 
 from sitegen.workers import forked_map
 
@@ -61,6 +60,8 @@ def read_pinyin(names: Iterable[str], memo: dict[str, str], jobs: int) -> None:
     """Put the readings of ``names`` missing from ``memo`` into it, on ``jobs`` processes
     when there are thousands (a city's first build: 30,000 names, 1.7 s on one core)."""
     missing = sorted({name for name in names if name not in memo})
+    if missing:
+        import pypinyin  # noqa: F401  (once, before the workers fork: they share it)
     if len(missing) < PARALLEL_PINYIN_MIN:
         jobs = 1
     size = -(-len(missing) // max(jobs, 1))
@@ -78,6 +79,10 @@ def _pinyin(text: str) -> str:
     # NFKC first, so that full-width "２號" gives the token "2" like "2號". pypinyin's phrase
     # readings are keyed on Simplified text (長春 alone reads zhang chun, 长春 chang chun), so
     # it reads the phrase-aware Simplified conversion.
+    # pypinyin's dictionaries take a fifth of a second to import: only when a name is new
+    # (the build cache keeps the readings of the others).
+    from pypinyin import Style, lazy_pinyin
+
     simple = _convert(unicodedata.normalize("NFKC", text), "t2s")
     syllables = lazy_pinyin(simple, style=Style.NORMAL, errors=_tokens, v_to_u=False)
     # A run may come back as several tokens ("abc 2") or none (punctuation): split and rejoin.
