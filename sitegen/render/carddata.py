@@ -9,6 +9,7 @@ texts and every column holds indexes into it. See docs/front-end-data.md.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -64,6 +65,39 @@ def value_text(
     return table.code(str(value))
 
 
+# Values whose text depends on nothing else (yes/no, an enum's key, a number, a date).
+_PLAIN = (str, bool, int, float, dt.date)
+
+
+def _column(
+    facilities: Sequence[FacilityCard],
+    name: str,
+    locale: str,
+    strings: dict[str, str],
+    table: _Table,
+) -> list[int]:
+    """One field of every facility as indexes into ``table``; each distinct plain value is
+    formatted once (values repeat: nine thousand toilets, two answers to "free?")."""
+    column: list[int] = []
+    seen: dict[tuple[type, Any], int] = {}
+    for f in facilities:
+        value = f.values.get(name, _ABSENT_VALUE)
+        if value is _ABSENT_VALUE:
+            column.append(ABSENT)
+        elif type(value) in _PLAIN:
+            key = (type(value), value)
+            code = seen.get(key)
+            if code is None:
+                code = seen[key] = value_text(f, name, locale, strings, table)
+            column.append(code)
+        else:
+            column.append(value_text(f, name, locale, strings, table))
+    return column
+
+
+_ABSENT_VALUE = object()
+
+
 def _micro_deltas(facilities: Sequence[FacilityCard]) -> list[int]:
     """``[lng0, lat0, dlng1, dlat1, ...]`` in integer millionths of a degree."""
     out: list[int] = []
@@ -89,12 +123,7 @@ def card_payload(
     """Every category's facts of ``facilities`` in ``locale``: labels, columns, text table."""
     table = _Table(locale)
     names = shown_fields(category)
-    columns: dict[str, list[int]] = {}
-    for name in names:
-        columns[name] = [
-            value_text(f, name, locale, strings, table) if name in f.values else ABSENT
-            for f in facilities
-        ]
+    columns = {name: _column(facilities, name, locale, strings, table) for name in names}
     payload: dict[str, Any] = {
         "fields": [
             {"field": n, "kind": category.fields[n].kind, "label": category.labels[n][locale]}
