@@ -329,3 +329,40 @@ def test_photos_are_published(make_site: MakeSite, tmp_path: Path) -> None:
     assert (tmp_path / "out/media/photos/gate.jpg").read_bytes() == b"\xff\xd8\xffphoto"
     page = (tmp_path / "out/zh-hans/toilet/futian-0001/index.html").read_text("utf-8")
     assert 'src="/media/photos/gate.jpg"' in page
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("a: &x [1, 2]\nb: *x\nc: *x\n", None),  # an anchor used twice is fine
+        ("a: &x [1, *x]\n", "1:4: an alias refers to the value it is part of"),
+        (
+            "a: " + "[" * 65 + "]" * 65 + "\n",
+            "1:67: lists and mappings are nested more than 64 deep",
+        ),
+        (
+            "a: &x ["
+            + ", ".join(["1"] * 1000)
+            + "]\n"
+            + "".join(f"b{i}: *x\n" for i in range(600)),
+            "1:1: aliases here expand to more than 500,000 values",
+        ),
+    ],
+    ids=["anchor", "loop", "deep", "wide"],
+)
+def test_the_quick_measure_leaves_every_doubt_to_the_exact_one(
+    text: str, problem: str | None
+) -> None:
+    # Name cards have no aliases, and one quick walk proves it; a document it cannot clear
+    # is measured exactly, with the same verdict and place as before.
+    from sitegen.errors import Report
+    from sitegen.source.located import YamlSyntaxError, parse_yaml
+
+    if problem is None:
+        data = parse_yaml(text, "t.yaml", Report())
+        assert data["b"] == data["c"] == [1, 2]
+        return
+    with pytest.raises(YamlSyntaxError) as caught:
+        parse_yaml(text, "t.yaml", Report())
+    where = caught.value.mark
+    assert f"{where.line}:{where.col}: {caught.value.message}" == problem
