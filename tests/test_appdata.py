@@ -190,3 +190,44 @@ def test_gcj02_tiles_get_shifted_display_positions(make_site: MakeSite, tmp_path
     assert 0.004 < glng - lng < 0.006 and -0.004 < glat - lat < -0.002
     html = (tmp_path / "out/zh-hans/index.html").read_text()
     assert '"approval":"GS(2024)1234号"' in html and '"crs":"gcj02"' in html
+
+
+def test_category_data_made_in_workers_is_the_same(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A first build makes each category's data files in forked workers when there are
+    # thousands of cards: the same files, made elsewhere.
+    import os
+
+    from sitegen.render import appdata
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1738108800")
+    bins = 'id: bin\nname: {zh-Hans: 垃圾桶, en: Litter bin}\nicon: bin\ncolor: "#2e7d32"\n'
+    site = make_site(
+        {
+            "content/facilities/toilet/more.yaml": MORE_TOILETS,
+            "content/categories/bin.yaml": bins,
+            "content/facilities/bin/one.yaml": "id: bin-1\ncategory: bin\nname: 垃圾桶\n"
+            "location: [114.05, 22.55]\n",
+        }
+    )
+    real, makers = appdata._category_data, []
+    monkeypatch.setattr(
+        appdata, "_category_data", lambda *a: makers.append(os.getpid()) or real(*a)
+    )
+    built = {}
+    for parallel in (False, True):
+        monkeypatch.setattr(appdata, "PARALLEL_DATA_MIN", 0 if parallel else 10**9)
+        makers.clear()
+        monkeypatch.setenv("SITEGEN_CACHE_DIR", str(tmp_path / f"cache-{parallel}"))
+        out = tmp_path / f"out-{parallel}"
+        build(site, out)
+        built[parallel] = {
+            p.relative_to(out).as_posix(): p.read_bytes()
+            for p in sorted((out / "data").rglob("*"))
+            if p.is_file()
+        }
+        # Counted in this process only: none when the workers made them.
+        assert len(makers) == (0 if parallel else 2)
+    assert built[True] == built[False]
+    assert any(name.startswith("data/cards/bin.") for name in built[True])
