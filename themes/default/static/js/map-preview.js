@@ -1,13 +1,42 @@
-// The first view's tiles, before the rest of the app has loaded (tile-warmup.js): a module of
-// its own, run as soon as the page is parsed. Not when the map is about to go elsewhere (to
-// the places near a point, a search's results, an open card).
+// The home page's first module: the first view's tiles (tile-warmup.js), then the app. The
+// tiles are the largest thing on the first screen; on a slow link whatever is asked for beside
+// them shares the line with them and they come late. So the app (its modules, then the list's
+// data) is asked for once they are painted, or after WAIT ms when the tile server is slow or
+// down. No preview when the map is about to go elsewhere (to the places near a point, a
+// search's results, an open card): the app starts at once.
 
 import { parseView } from "app/state.js";
-import { previewTiles } from "app/tile-warmup.js";
+import { afterPaint, idle } from "app/tasks.js";
+import { previewTiles, tilesShown } from "app/tile-warmup.js";
 
-const params = new URLSearchParams(location.search);
-const map = document.getElementById("map");
-if (map && !["near", "q", "id"].some((key) => params.has(key))) {
-  const config = JSON.parse(document.getElementById("sitegen-config").textContent);
-  map.dataset.previewTiles = String(previewTiles(config, parseView(location.hash), map));
+const WAIT = 1000; // ms the app waits at most for the first tiles
+
+/** Asks for what the app needs first, side by side: the script's data-modules and data-fetch. */
+function preload(script) {
+  const links = [
+    ...script.dataset.modules.split(" ").map((href) => ({ rel: "modulepreload", href })),
+    ...script.dataset.fetch.split(" ").map((href) => ({ rel: "preload", as: "fetch", crossOrigin: "anonymous", href })),
+  ];
+  const elements = links.filter(({ href }) => href).map((attrs) => Object.assign(document.createElement("link"), attrs));
+  document.head.append(...elements);
 }
+
+async function start() {
+  const map = document.getElementById("map");
+  const params = new URLSearchParams(location.search);
+  if (map && !["near", "q", "id"].some((key) => params.has(key))) {
+    const config = JSON.parse(document.getElementById("sitegen-config").textContent);
+    const images = previewTiles(config, parseView(location.hash), map);
+    map.dataset.previewTiles = String(images.length);
+    if (images.length) {
+      await tilesShown(images, WAIT);
+      await afterPaint();
+      await idle(WAIT / 2); // the app's first tasks after the tiles' frame, not in it
+    }
+  }
+  const script = document.querySelector("script[data-modules]");
+  if (script) preload(script);
+  await import("app/app.js");
+}
+
+start();

@@ -10,3 +10,8 @@ export function nextTask() {
 export function afterPaint() {
   return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 }
+
+/** Settles once the main thread is idle, or after `timeout` ms (at once where the browser has no idle callbacks). */
+export function idle(timeout) {
+  return new Promise((resolve) => (globalThis.requestIdleCallback ? requestIdleCallback(resolve, { timeout }) : setTimeout(resolve, 0)));
+}

@@ -68,21 +68,21 @@ export function firstView(config, view) {
 
 /**
  * Shows the first view's tiles of the map in `element` (the active layer's, then its
- * overlay's) until Leaflet replaces them; returns how many. None when the map has no size.
+ * overlay's) until Leaflet replaces them; returns their images. None when the map has no size.
  */
 export function previewTiles(config, view, element) {
   const start = firstView(config, view);
   const tile = config.tiles[start.layer];
   const width = element.clientWidth;
   const height = element.clientHeight;
-  if (!tile || !width || !height) return 0;
+  if (!tile || !width || !height) return [];
   const at = { lat: start.lat, lng: start.lng, zoom: Math.min(start.zoom, tile.maxZoom ?? 19) };
   const retina = (globalThis.devicePixelRatio ?? 1) > 1;
   const layers = [tile, ...(tile.overlay ? [{ ...tile.overlay, subdomains: tile.overlay.subdomains ?? tile.subdomains }] : [])];
   const preview = document.createElement("div");
   preview.className = "map-preview";
   preview.setAttribute("aria-hidden", "true");
-  let count = 0;
+  const images = [];
   for (const layer of layers) {
     for (const { url, left, top } of initialTiles(layer, at, width, height, retina)) {
       const image = Object.assign(new Image(TILE, TILE), { alt: "", decoding: "async" });
@@ -90,9 +90,18 @@ export function previewTiles(config, view, element) {
       image.onerror = () => image.remove(); // no broken-image boxes while the tiles are down
       image.src = url;
       preview.append(image);
-      count += 1;
+      images.push(image);
     }
   }
   element.prepend(preview);
-  return count;
+  return images;
+}
+
+/**
+ * Settles once every one of `images` is decoded (ready to paint) or has failed, or after
+ * `timeout` ms, whichever comes first: a tile server that is slow or down holds nothing back.
+ */
+export function tilesShown(images, timeout) {
+  const decoded = images.map((image) => image.decode().catch(() => {}));
+  return Promise.race([Promise.all(decoded), new Promise((resolve) => setTimeout(resolve, timeout))]);
 }
