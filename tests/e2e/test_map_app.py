@@ -77,6 +77,49 @@ def test_the_first_tiles_show_before_leaflet_where_it_then_draws_them(
     page.close()
 
 
+# What the app asks for first: its entry module and the list's data.
+APP_FIRST = re.compile(r"/assets/js/app\.[0-9a-f]{10}\.js$|/data/(hours|points/|text/)")
+
+
+def test_the_app_and_the_lists_data_are_asked_for_once_the_first_tiles_are_in(
+    phone_page: Page, served_site: ServedSite
+) -> None:
+    # On a slow link the first tiles (the largest paint) share the line with nothing else.
+    events: list[str] = []
+    phone_page.on(
+        "request",
+        lambda r: events.append("app") if APP_FIRST.search(urlsplit(r.url).path) else None,
+    )
+    phone_page.on(
+        "requestfinished",
+        lambda r: events.append("tile") if r.url.startswith(served_site.tiles) else None,
+    )
+    open_home(phone_page, served_site)
+    count = int(phone_page.locator("#map").get_attribute("data-preview-tiles") or 0)
+    assert count >= 4 and "app" in events
+    assert events[: events.index("app")] == ["tile"] * count
+
+
+def test_the_app_starts_when_the_first_tiles_do_not_come(
+    phone: BrowserContext, served_site: ServedSite
+) -> None:
+    held: list[Route] = []  # a tile server that never answers
+    phone.route(f"{served_site.tiles}/**", lambda route: held.append(route))
+    page = phone.new_page()
+    page.clock.set_fixed_time(WEDNESDAY_MORNING)
+    page.goto(served_site.page_url("en/"), wait_until="domcontentloaded")  # "load" waits for images
+    # The list, its data and the search are there after the app's second of waiting.
+    expect(page.locator("#results-list .result").first).to_be_visible()
+    count = int(page.locator("#map").get_attribute("data-preview-tiles") or 0)
+    assert count >= 4 and len(held) >= count
+    assert page.locator("#map .map-preview img").evaluate_all(
+        "images => images.every((image) => !image.complete)"
+    )
+    for route in held:
+        route.abort()
+    page.close()
+
+
 PLACES = """images => images.map((image) => {
   const box = image.getBoundingClientRect();
   return [new URL(image.src).pathname, Math.round(box.left), Math.round(box.top)];

@@ -102,6 +102,10 @@ export function previewTiles(config, view, element) {
  * `timeout` ms, whichever comes first: a tile server that is slow or down holds nothing back.
  */
 export function tilesShown(images, timeout) {
-  const decoded = images.map((image) => image.decode().catch(() => {}));
-  return Promise.race([Promise.all(decoded), new Promise((resolve) => setTimeout(resolve, timeout))]);
+  let timer;
+  const late = new Promise((resolve) => {
+    timer = setTimeout(resolve, timeout);
+  });
+  const decoded = Promise.all(images.map((image) => image.decode().catch(() => {})));
+  return Promise.race([decoded, late]).finally(() => clearTimeout(timer));
 }
