@@ -7,7 +7,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import BrowserContext, Locator, Page, Route, expect
+from playwright.sync_api import BrowserContext, Locator, Page, Request, Route, expect
 
 from .conftest import CIVIC_CENTRE, WEDNESDAY_MORNING, ServedSite, TileHandler
 
@@ -81,23 +81,54 @@ def test_the_first_tiles_show_before_leaflet_where_it_then_draws_them(
 APP_FIRST = re.compile(r"/assets/js/app\.[0-9a-f]{10}\.js$|/data/(hours|points/|text/)")
 
 
+FIRST_TILES = """images => {
+  // The tiles wholly in the map, else the one nearest its centre (the preview's first).
+  const map = document.getElementById("map").getBoundingClientRect();
+  const whole = images.filter((image) => {
+    const box = image.getBoundingClientRect();
+    return box.left >= map.left && box.top >= map.top && box.right <= map.right
+      && box.bottom <= map.bottom;
+  });
+  return (whole.length ? whole : images.slice(0, 1)).map((image) => new URL(image.src).pathname);
+}"""
+
+
 def test_the_app_and_the_lists_data_are_asked_for_once_the_first_tiles_are_in(
     phone_page: Page, served_site: ServedSite
 ) -> None:
-    # On a slow link the first tiles (the largest paint) share the line with nothing else.
-    events: list[str] = []
-    phone_page.on(
-        "request",
-        lambda r: events.append("app") if APP_FIRST.search(urlsplit(r.url).path) else None,
-    )
-    phone_page.on(
-        "requestfinished",
-        lambda r: events.append("tile") if r.url.startswith(served_site.tiles) else None,
-    )
+    # On a slow link the tiles wholly on the screen (the largest paint) share the line with
+    # nothing: the other tiles, the app's modules and the list's data are asked for after them.
+    events: list[tuple[str, str]] = []
+
+    def asked(request: Request) -> None:
+        path = urlsplit(request.url).path
+        if request.url.startswith(served_site.tiles):
+            events.append(("ask", path))
+        elif APP_FIRST.search(path):
+            events.append(("app", path))
+
+    def done(request: Request) -> None:
+        if request.url.startswith(served_site.tiles):
+            events.append(("done", urlsplit(request.url).path))
+
+    phone_page.on("request", asked)
+    phone_page.on("requestfinished", done)
+    leaflet: list[Route] = []  # held back, so that the preview stays to be measured
+    phone_page.route(re.compile(r"/leaflet-src\.esm\.js$"), lambda route: leaflet.append(route))
     open_home(phone_page, served_site)
     count = int(phone_page.locator("#map").get_attribute("data-preview-tiles") or 0)
-    assert count >= 4 and "app" in events
-    assert events[: events.index("app")] == ["tile"] * count
+    first = phone_page.locator("#map .map-preview img").evaluate_all(FIRST_TILES)
+    tiles = [path for kind, path in events if kind == "ask"]
+    assert count >= 4 and 1 <= len(first) < count and len(tiles) == count
+    # The first tiles are asked for first, and are in before anything else is asked for.
+    assert sorted(tiles[: len(first)]) == sorted(first)
+    next_ask = events.index(("ask", tiles[len(first)]))
+    first_app = next(n for n, (kind, _) in enumerate(events) if kind == "app")
+    for path in first:
+        assert events.index(("done", path)) < min(next_ask, first_app)
+    for route in leaflet:
+        route.continue_()
+    expect(phone_page.locator(".leaflet-container")).to_be_attached()
 
 
 def test_the_app_starts_when_the_first_tiles_do_not_come(

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
 import { idle } from "../../themes/default/static/js/tasks.js";
-import { tilesShown } from "../../themes/default/static/js/tile-warmup.js";
+import { firstTiles, initialTiles, tilesShown } from "../../themes/default/static/js/tile-warmup.js";
 
 /** An image stand-in whose decode() settles when the test says so. */
 function tile() {
@@ -21,6 +21,30 @@ const settled = async (promise) => {
   await new Promise((resolve) => setTimeout(resolve, 10));
   return done;
 };
+
+describe("firstTiles", () => {
+  const layer = { url: "https://tiles.example/{z}/{x}/{y}.png" };
+
+  it("are the tiles wholly in the map: the largest paint of the first screen", () => {
+    const tiles = initialTiles(layer, { lat: 22.5535, lng: 114.0572, zoom: 13 }, 412, 823, false);
+    const first = firstTiles(tiles, 412, 823);
+    const whole = tiles.filter((_, n) => first[n]);
+    assert.ok(whole.length >= 1 && whole.length < tiles.length);
+    for (const { left, top } of whole) assert.ok(left >= 0 && top >= 0 && left + 256 <= 412 && top + 256 <= 823);
+    for (const { left, top } of tiles.filter((_, n) => !first[n])) {
+      assert.ok(left < 0 || top < 0 || left + 256 > 412 || top + 256 > 823);
+    }
+  });
+
+  it("are the tile nearest the centre when the map is smaller than a tile", () => {
+    const tiles = initialTiles(layer, { lat: 22.5535, lng: 114.0572, zoom: 13 }, 200, 200, false);
+    assert.deepEqual(firstTiles(tiles, 200, 200), tiles.map((_, n) => n === 0));
+  });
+
+  it("are none of no tiles", () => {
+    assert.deepEqual(firstTiles([], 412, 823), []);
+  });
+});
 
 describe("tilesShown", () => {
   it("settles once every tile is decoded or has failed", async () => {

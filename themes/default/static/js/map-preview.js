@@ -1,13 +1,13 @@
 // The home page's first module: the first view's tiles (tile-warmup.js), then the app. The
-// tiles are the largest thing on the first screen; on a slow link whatever is asked for beside
-// them shares the line with them and they come late. So the app (its modules, then the list's
-// data) is asked for once they are painted, or after WAIT ms when the tile server is slow or
-// down. No preview when the map is about to go elsewhere (to the places near a point, a
-// search's results, an open card): the app starts at once.
+// tiles wholly on the screen are the largest thing on it; on a slow link whatever is asked for
+// beside them shares the line with them and they come late. So the other tiles and the app (its
+// modules, then the list's data) are asked for once those are painted, or after WAIT ms when
+// the tile server is slow or down. No preview when the map is about to go elsewhere (to the
+// places near a point, a search's results, an open card): the app starts at once.
 
 import { parseView } from "app/state.js";
 import { afterPaint, idle } from "app/tasks.js";
-import { previewTiles, tilesShown } from "app/tile-warmup.js";
+import { previewTiles, showRest, tilesShown } from "app/tile-warmup.js";
 
 const WAIT = 1000; // ms the app waits at most for the first tiles
 
@@ -26,13 +26,14 @@ async function start() {
   const params = new URLSearchParams(location.search);
   if (map && !["near", "q", "id"].some((key) => params.has(key))) {
     const config = JSON.parse(document.getElementById("sitegen-config").textContent);
-    const images = previewTiles(config, parseView(location.hash), map);
-    map.dataset.previewTiles = String(images.length);
-    if (images.length) {
-      await tilesShown(images, WAIT);
+    const { first, rest } = previewTiles(config, parseView(location.hash), map);
+    map.dataset.previewTiles = String(first.length + rest.length);
+    if (first.length) {
+      await tilesShown(first, WAIT);
       await afterPaint();
-      await idle(WAIT / 2); // the app's first tasks after the tiles' frame, not in it
     }
+    showRest(rest);
+    if (first.length) await idle(WAIT / 2); // the app's first tasks after the tiles' frame, not in it
   }
   const script = document.querySelector("script[data-modules]");
   if (script) preload(script);

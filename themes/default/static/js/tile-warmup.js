@@ -67,34 +67,53 @@ export function firstView(config, view) {
 }
 
 /**
+ * Which of `tiles` ({left, top} in a map of `width` x `height`) come first: those wholly in the
+ * map, the largest paint of the first screen; the nearest the centre when none is.
+ */
+export function firstTiles(tiles, width, height) {
+  const whole = tiles.map(({ left, top }) => left >= 0 && top >= 0 && left + TILE <= width && top + TILE <= height);
+  return whole.some(Boolean) ? whole : tiles.map((_, n) => n === 0);
+}
+
+/**
  * Shows the first view's tiles of the map in `element` (the active layer's, then its
- * overlay's) until Leaflet replaces them; returns their images. None when the map has no size.
+ * overlay's) until Leaflet replaces them. Returns their images: `first`, those wholly in the
+ * map (firstTiles), asked for at once, and `rest`, asked for by showRest(rest), so that the
+ * first share the line with nothing. None when the map has no size.
  */
 export function previewTiles(config, view, element) {
   const start = firstView(config, view);
   const tile = config.tiles[start.layer];
   const width = element.clientWidth;
   const height = element.clientHeight;
-  if (!tile || !width || !height) return [];
+  const images = { first: [], rest: [] };
+  if (!tile || !width || !height) return images;
   const at = { lat: start.lat, lng: start.lng, zoom: Math.min(start.zoom, tile.maxZoom ?? 19) };
   const retina = (globalThis.devicePixelRatio ?? 1) > 1;
   const layers = [tile, ...(tile.overlay ? [{ ...tile.overlay, subdomains: tile.overlay.subdomains ?? tile.subdomains }] : [])];
   const preview = document.createElement("div");
   preview.className = "map-preview";
   preview.setAttribute("aria-hidden", "true");
-  const images = [];
   for (const layer of layers) {
-    for (const { url, left, top } of initialTiles(layer, at, width, height, retina)) {
+    const tiles = initialTiles(layer, at, width, height, retina);
+    const first = firstTiles(tiles, width, height);
+    tiles.forEach(({ url, left, top }, n) => {
       const image = Object.assign(new Image(TILE, TILE), { alt: "", decoding: "async" });
       image.style.transform = `translate(${left}px, ${top}px)`;
       image.onerror = () => image.remove(); // no broken-image boxes while the tiles are down
-      image.src = url;
+      if (first[n]) image.src = url;
+      else image.dataset.src = url;
       preview.append(image);
-      images.push(image);
-    }
+      images[first[n] ? "first" : "rest"].push(image);
+    });
   }
   element.prepend(preview);
   return images;
+}
+
+/** Asks for the preview's other tiles (previewTiles' `rest`). */
+export function showRest(images) {
+  for (const image of images) image.src = image.dataset.src;
 }
 
 /**
