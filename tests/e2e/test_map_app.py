@@ -151,6 +151,21 @@ def test_the_app_starts_when_the_first_tiles_do_not_come(
     page.close()
 
 
+def test_the_app_starts_when_the_preview_fails(
+    phone: BrowserContext, served_site: ServedSite
+) -> None:
+    # The preview is the page's one script: whatever goes wrong in it, the app still starts.
+    page = phone.new_page()
+    page.add_init_script("HTMLImageElement.prototype.decode = () => { throw new Error('no'); };")
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.clock.set_fixed_time(WEDNESDAY_MORNING)
+    page.goto(served_site.page_url("en/"), wait_until="domcontentloaded")
+    expect(page.locator("#results-list .result").first).to_be_visible()
+    assert any("no" in text for text in errors)  # the failure is told, not hidden
+    page.close()
+
+
 PLACES = """images => images.map((image) => {
   const box = image.getBoundingClientRect();
   return [new URL(image.src).pathname, Math.round(box.left), Math.round(box.top)];

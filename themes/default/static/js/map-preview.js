@@ -21,19 +21,27 @@ function preload(script) {
   document.head.append(...elements);
 }
 
-async function start() {
+/** The first view's tiles; settles when the app may start. */
+async function preview() {
   const map = document.getElementById("map");
   const params = new URLSearchParams(location.search);
-  if (map && !["near", "q", "id"].some((key) => params.has(key))) {
-    const config = JSON.parse(document.getElementById("sitegen-config").textContent);
-    const { first, rest } = previewTiles(config, parseView(location.hash), map);
-    map.dataset.previewTiles = String(first.length + rest.length);
-    if (first.length) {
-      await tilesShown(first, WAIT);
-      await afterPaint();
-    }
-    showRest(rest);
-    if (first.length) await idle(WAIT / 2); // the app's first tasks after the tiles' frame, not in it
+  if (!map || ["near", "q", "id"].some((key) => params.has(key))) return;
+  const config = JSON.parse(document.getElementById("sitegen-config").textContent);
+  const { first, rest } = previewTiles(config, parseView(location.hash), map);
+  map.dataset.previewTiles = String(first.length + rest.length);
+  if (first.length) {
+    await tilesShown(first, WAIT);
+    await afterPaint();
+  }
+  showRest(rest);
+  if (first.length) await idle(WAIT / 2); // the app's first tasks after the tiles' frame, not in it
+}
+
+async function start() {
+  try {
+    await preview();
+  } catch (error) {
+    console.error(error); // a preview that fails must not keep the app from starting
   }
   const script = document.querySelector("script[data-modules]");
   if (script) preload(script);
