@@ -156,6 +156,21 @@ class AppData:
         self.files[path] = content
         return path
 
+    def take(self, category_id: str, part: _CategoryData) -> None:
+        """A category's files, each under its kind."""
+        for kind, locale, path, content in part.files:
+            self.files[path] = content
+            if kind == "points":
+                self.points[category_id] = path
+            elif kind == "pinyin":
+                self.pinyin[category_id] = path
+            elif kind == "cards":
+                assert locale is not None
+                self.cards[(category_id, locale)] = path
+            else:
+                assert locale is not None
+                self.texts[(category_id, locale)] = path
+
 
 def zone_offsets(timezone: str, start: dt.date, length: int) -> list[list[int]]:
     """``[[utc_seconds, offset_minutes], ...]``: the zone's UTC offset from each moment on,
@@ -233,36 +248,27 @@ def build_app_data(
             lambda c=category: made.get(c.id) or make(c),  # type: ignore[misc]
             lasting=True,
         )
-        for kind, locale, path, content in part.files:
-            data.files[path] = content
-            if kind == "points":
-                data.points[category.id] = path
-            elif kind == "pinyin":
-                data.pinyin[category.id] = path
-            elif kind == "cards":
-                assert locale is not None
-                data.cards[(category.id, locale)] = path
-            else:
-                assert locale is not None
-                data.texts[(category.id, locale)] = path
+        data.take(category.id, part)
         all_chars |= part.chars
-    sched = site.schedules
-    data.hours = data.add(
-        "data/hours",
-        {
-            "start": sched.start.isoformat(),
-            "length": sched.length,
-            "timezone": site.config.timezone,
-            "zone": zone_offsets(site.config.timezone, sched.start, sched.length),
-            "days": [[list(span) for span in spans] for spans in sched.days],
-            "rows": [list(row) for row in sched.rows],
-        },
-    )
+    data.hours = data.add("data/hours", _hours_payload(site))
     fold = memo.get(
         "fold", tuple(keys[c.id] for c in site.categories), lambda: fold_map_of_chars(all_chars)
     )
     data.fold = data.add("data/fold", dict(sorted(fold.items())))
     return data
+
+
+def _hours_payload(site: Site) -> dict[str, Any]:
+    """The compiled opening hours of every card (docs/front-end-data.md)."""
+    sched = site.schedules
+    return {
+        "start": sched.start.isoformat(),
+        "length": sched.length,
+        "timezone": site.config.timezone,
+        "zone": zone_offsets(site.config.timezone, sched.start, sched.length),
+        "days": [[list(span) for span in spans] for spans in sched.days],
+        "rows": [list(row) for row in sched.rows],
+    }
 
 
 PARALLEL_DATA_MIN = 5_000  # cards of categories to make data of: worth forking workers

@@ -244,6 +244,24 @@ def report_button(page: Page, t: dict[str, str]) -> Locator:
     return page.get_by_role("button", name=t["report_submit"], exact=True)
 
 
+# Whether every report of this device's outbox (report-outbox.js) has its ticket.
+ALL_SENT = """() => new Promise((resolve) => {
+  const opened = indexedDB.open("sitegen-reports");
+  opened.onerror = () => resolve(false);
+  opened.onsuccess = () => {
+    try {
+      const all = opened.result.transaction("reports").objectStore("reports").getAll();
+      all.onsuccess = () => resolve(all.result.every((entry) => entry.state === "sent"));
+      all.onerror = () => resolve(false);
+    } catch {
+      resolve(false);
+    } finally {
+      opened.result.close();
+    }
+  };
+})"""
+
+
 def wait_for_count(site: ReportSite, count: int, timeout: float = 15.0) -> None:
     deadline = time.monotonic() + timeout
     while site.count() != count:
@@ -419,6 +437,9 @@ def test_without_a_service_worker_pages_deliver_waiting_reports(
         errors += watch(page)
         page.goto(report_site.page_url("en/toilet/"))
         wait_for_count(report_site, before + 1)
+        # The server has it; the page keeps the ticket when the answer comes. Leaving before
+        # that leaves the report claimed, sent again (and matched) once the claim lapses.
+        page.wait_for_function(ALL_SENT, polling=100)
 
         # A report queued while the page stays open goes out on the "online" event.
         open_form(page, report_site)
