@@ -151,6 +151,36 @@ def test_the_app_starts_when_the_first_tiles_do_not_come(
     page.close()
 
 
+# How many times the app has made the list (list.js replaces its rows).
+COUNT_LISTS = """window.listsMade = 0;
+new MutationObserver((records) => {
+  const made = (r) => r.target.id === "results-list"
+    && [...r.addedNodes].some((n) => n.matches?.(".result, :has(.result)"));
+  if (records.some(made)) window.listsMade += 1;
+}).observe(document, { childList: true, subtree: true });"""
+
+
+def test_the_first_list_is_made_once(phone: BrowserContext, served_site: ServedSite) -> None:
+    # It is near the centre of what the map will show, worked out before Leaflet is in
+    # (tile-warmup.js visibleCentre): the map's arrival does not make it again.
+    page = phone.new_page()
+    page.add_init_script(COUNT_LISTS)
+    open_home(page, served_site)
+    expect(page.locator("#map")).not_to_have_attribute("data-markers", "0")  # the map is up
+    page.wait_for_timeout(300)  # past its first paint, where it would have made the list again
+    assert page.evaluate("window.listsMade") == 1
+    # Moving the map still brings the list along.
+    first = page.locator("#results-list .result").first.inner_text()
+    box = page.locator("#map").bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + 200, box["y"] + 150)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 40, box["y"] + 60, steps=8)
+    page.mouse.up()
+    expect(page.locator("#results-list .result").first).not_to_have_text(first)
+    page.close()
+
+
 def test_the_app_starts_when_the_preview_fails(
     phone: BrowserContext, served_site: ServedSite
 ) -> None:

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
 import { idle } from "../../themes/default/static/js/tasks.js";
-import { firstTiles, initialTiles, tilesShown } from "../../themes/default/static/js/tile-warmup.js";
+import { firstTiles, initialTiles, tilesShown, visibleCentre } from "../../themes/default/static/js/tile-warmup.js";
 
 /** An image stand-in whose decode() settles when the test says so. */
 function tile() {
@@ -85,5 +85,36 @@ describe("idle", () => {
 
   it("settles in the next task where there are no idle callbacks (Safari)", async () => {
     assert.equal(await settled(idle(60_000)), true);
+  });
+});
+
+describe("visibleCentre", () => {
+  const config = { map: { center: [114.0572, 22.5535], zoom: 15 }, tiles: [{ id: "osm", url: "https://t/{z}/{x}/{y}.png" }] };
+  const metresPerPixel = (zoom) => (40075016.686 * Math.cos((22.5535 * Math.PI) / 180)) / (256 * 2 ** zoom);
+
+  it("is the view's centre when nothing covers the map (to Leaflet's rounding of the origin)", () => {
+    const centre = visibleCentre(config, null, 390, 700, {});
+    const pixel = 360 / (256 * 2 ** 15); // of longitude: the rounding is at most half of one
+    assert.ok(Math.abs(centre.lng - 114.0572) < pixel && Math.abs(centre.lat - 22.5535) < pixel);
+  });
+
+  it("moves north by half of what the sheet covers, and east by half of a side panel", () => {
+    const below = visibleCentre(config, null, 390, 700, { top: 60, bottom: 360 });
+    const degreesPerPixel = metresPerPixel(15) / 110574; // of latitude, near the centre
+    assert.ok(Math.abs((below.lat - 22.5535) / degreesPerPixel - 150) < 2, String(below.lat));
+    const beside = visibleCentre(config, null, 1200, 700, { left: 400 });
+    assert.ok(beside.lng > 114.0572 + 0.001 && Math.abs(beside.lat - 22.5535) < 1e-4);
+  });
+
+  it("uses the whole map when the sheet leaves almost none of it, and the view of the address", () => {
+    const whole = visibleCentre(config, null, 390, 700, { top: 60, bottom: 600 });
+    assert.ok(Math.abs(whole.lat - 22.5535) < 1e-4);
+    const there = visibleCentre(config, { lat: 25.03, lng: 121.56, zoom: 14, layer: "osm" }, 390, 700, {});
+    assert.ok(Math.abs(there.lat - 25.03) < 1e-4 && Math.abs(there.lng - 121.56) < 1e-4);
+  });
+
+  it("is unknown for a GCJ-02 layer or a map without a size", () => {
+    assert.equal(visibleCentre({ ...config, tiles: [{ ...config.tiles[0], crs: "gcj02" }] }, null, 390, 700), null);
+    assert.equal(visibleCentre(config, null, 0, 0), null);
   });
 });

@@ -26,6 +26,7 @@ import { createSheet } from "app/sheet.js";
 import { readState, stateSuffix } from "app/state.js";
 import { createStatus } from "app/status.js";
 import { afterPaint, nextTask } from "app/tasks.js";
+import { visibleCentre } from "app/tile-warmup.js";
 
 const $ = (id) => document.getElementById(id);
 const config = JSON.parse($("sitegen-config").textContent);
@@ -377,7 +378,11 @@ wireMenus();
 sheetBody.append(...document.querySelectorAll("body > .site-footer")); // data sources in the sheet
 searchBox.set(state.q);
 writeUrl();
+// The first list is near the centre of what the map will show (the part the sheet leaves),
+// so that it need not be made again once Leaflet is up.
+const shownCentre = visibleCentre(config, state.view, $("map").clientWidth, $("map").clientHeight, sheet.occluded());
 if (state.near) places.near({ kind: "place", ...state.near });
+else if (shownCentre) places.near({ kind: "centre", ...shownCentre });
 else if (state.view) places.near({ kind: "centre", lng: state.view.lng, lat: state.view.lat });
 if (state.q) runSearch({ announce: false });
 else update({ fit: Boolean(state.near) });

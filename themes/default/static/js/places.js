@@ -126,11 +126,12 @@ export function createPlaces({ config, store, state, list, heading, note, t, get
       origin = point;
       rows = PAGE;
     },
-    /** The map moved: a list near the centre follows it. */
+    /** The map moved: a list near the centre follows it; false when it is where it was. */
     centreMoved(centre) {
       if (mode !== "near" || origin.kind !== "centre") return false;
+      const same = Math.abs(centre.lng - origin.lng) < 1e-9 && Math.abs(centre.lat - origin.lat) < 1e-9;
       origin = { kind: "centre", ...centre };
-      return true;
+      return !same;
     },
     /** Runs the search in `state.q`; false when search is not available (search.js failed). */
     async search() {

@@ -18,6 +18,13 @@ function project(lat, lng, zoom) {
   };
 }
 
+/** The WGS-84 position of a Web Mercator pixel at `zoom`: `project` the other way. */
+function unproject(x, y, zoom) {
+  const scale = TILE * 2 ** zoom;
+  const mercator = (0.5 - y / scale) * 2 * Math.PI;
+  return { lng: (x / scale - 0.5) * 360, lat: ((2 * Math.atan(Math.exp(mercator)) - Math.PI / 2) * 180) / Math.PI };
+}
+
 function subdomain(subdomains, x, y) {
   const list = typeof subdomains === "string" ? subdomains.split("") : subdomains;
   return list[Math.abs(x + y) % list.length];
@@ -54,6 +61,27 @@ export function initialTiles(layer, view, width, height, retina) {
     }
   }
   return tiles.sort((a, b) => a.distance - b.distance).map(({ url, left, top }) => ({ url, left, top }));
+}
+
+/**
+ * The WGS-84 centre of the part of a `width` x `height` map at the first view that `occluded`
+ * ({top, bottom, left}: the search bar, the sheet) leaves to be seen, as map.js's visibleCentre
+ * finds it once Leaflet is up (the same pixel origin, rounded as Leaflet rounds it), so that
+ * the first list is near the place the map will show. Null without a size, or for a GCJ-02
+ * layer (its shift comes from the points).
+ */
+export function visibleCentre(config, view, width, height, occluded = {}) {
+  const start = firstView(config, view);
+  const tile = config.tiles[start.layer];
+  if (!tile || tile.crs === "gcj02" || !width || !height) return null;
+  const { top = 0, bottom = 0, left = 0 } = occluded;
+  const box = { left, top, right: width, bottom: height - bottom };
+  if (box.bottom - box.top < 80) Object.assign(box, { top: 0, bottom: height }); // as map.js
+  const zoom = Math.min(start.zoom, tile.maxZoom ?? 19);
+  const centre = project(start.lat, start.lng, zoom);
+  const x = Math.round(centre.x - width / 2) + (box.left + box.right) / 2;
+  const y = Math.round(centre.y - height / 2) + (box.top + box.bottom) / 2;
+  return unproject(x, y, zoom);
 }
 
 /**
